@@ -1,0 +1,45 @@
+import type { AlgoId } from './types';
+
+/** A hyperparameter that may decay: a constant, or `lin_<start>` (linear to 0 over training). */
+export type ScheduleValue = number | string;
+
+export type Activation = 'tanh' | 'relu';
+
+export interface PolicyKwargs {
+  net_arch: { pi: number[]; vf: number[] };
+  activation_fn: Activation;
+  ortho_init: boolean;
+  log_std_init: number;
+}
+
+export interface PpoHyperparameters {
+  learning_rate: ScheduleValue;
+  n_steps: number;
+  batch_size: number;
+  n_epochs: number;
+  gamma: number;
+  gae_lambda: number;
+  clip_range: ScheduleValue;
+  clip_range_vf: ScheduleValue | null;
+  normalize_advantage: boolean;
+  ent_coef: number;
+  vf_coef: number;
+  max_grad_norm: number;
+  target_kl: number | null;
+}
+
+/**
+ * An experiment with every default filled in and every value validated: what the engine
+ * trains and what `config.yaml` in the run folder records.
+ */
+export interface ResolvedConfig {
+  experiment: string;
+  algo: AlgoId;
+  env: string;
+  n_envs: number;
+  n_timesteps: number;
+  seed: number;
+  policy: string;
+  policy_kwargs: PolicyKwargs;
+  hyperparameters: PpoHyperparameters;
+}

@@ -1,0 +1,90 @@
+import { ENV_IDS } from '../training/envs/registry';
+import type { ParamSpec } from './types';
+
+/** Keys every experiment has, whatever its algorithm. */
+export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
+  {
+    key: 'algo',
+    type: 'enum',
+    default: null,
+    required: true,
+    values: ['ppo'],
+    summary: 'The training algorithm.',
+    explanation:
+      'Which algorithm trains this experiment. In an RL Baselines3 Zoo file (`hyperparams/<algo>.yml`) it comes from the file name instead.',
+    algos: 'all',
+  },
+  {
+    key: 'env',
+    type: 'enum',
+    default: null,
+    required: true,
+    values: ENV_IDS,
+    summary: 'The environment id (Gymnasium naming).',
+    explanation:
+      'The environment to train on. Ids and dynamics follow Gymnasium exactly. In an RL Baselines3 Zoo file the top-level key is the env id.',
+    algos: 'all',
+  },
+  {
+    key: 'n_envs',
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 4096,
+    sensible: [1, 64],
+    summary: 'Number of environment copies stepped in parallel.',
+    explanation:
+      'Environments are vectorized: one batched forward pass chooses the actions of all copies. For on-policy algorithms each rollout holds n_steps x n_envs transitions.',
+    algos: 'all',
+  },
+  {
+    key: 'n_timesteps',
+    type: 'int',
+    default: 100000,
+    min: 1,
+    sensible: [10000, 10000000],
+    summary: 'Total environment steps to train for (summed over all envs).',
+    explanation:
+      'Training stops once this many environment steps have been taken. Schedules such as `lin_0.001` decay over this budget. RL Zoo files often write it as `!!float 1e5`.',
+    algos: 'all',
+  },
+  {
+    key: 'seed',
+    type: 'int',
+    default: null,
+    nullable: true,
+    min: 0,
+    max: 2 ** 31 - 1,
+    summary: 'Random seed for environments, network initialisation and sampling.',
+    explanation:
+      'Fixes every random choice, so a run with the same config, seed and backend repeats. Left out, a seed is drawn when the run starts and recorded in run.json and config.yaml.',
+    algos: 'all',
+  },
+  {
+    key: 'policy',
+    type: 'enum',
+    default: 'MlpPolicy',
+    values: ['MlpPolicy'],
+    summary: 'Policy network family (Stable-Baselines3 naming).',
+    explanation: '`MlpPolicy`: fully connected networks on the flat observation vector.',
+    algos: 'all',
+  },
+  {
+    key: 'policy_kwargs',
+    type: 'policy_kwargs',
+    default: { net_arch: { pi: [64, 64], vf: [64, 64] }, activation_fn: 'tanh', ortho_init: true, log_std_init: 0 },
+    summary: 'Network options: net_arch, activation_fn, ortho_init, log_std_init.',
+    explanation:
+      'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(net_arch=[64, 64], activation_fn=nn.ReLU)"`. The string is parsed as data, never evaluated. `net_arch` is a list of hidden sizes shared by actor and critic (as separate networks), or `dict(pi=[...], vf=[...])`. `activation_fn`: `nn.Tanh` or `nn.ReLU`. `ortho_init`: orthogonal initialisation (gain sqrt(2) for hidden layers, 0.01 for the policy head, 1 for the value head). `log_std_init`: initial log standard deviation of a Gaussian policy.',
+    algos: 'all',
+  },
+  {
+    key: 'normalize',
+    type: 'bool',
+    default: false,
+    summary: 'VecNormalize observation/reward normalisation (RL Zoo key).',
+    explanation: 'Accepted so RL Baselines3 Zoo files load; RL Lab does not normalise observations or rewards yet, so it is ignored with a warning.',
+    algos: 'all',
+    implemented: false,
+  },
+];

@@ -1,0 +1,59 @@
+/**
+ * The shape of one entry of the hyperparameter schema. The schema is the single source for
+ * validation (diagnostics, CLI errors), hover text, completion, the README table and the
+ * resolved config saved with each run.
+ */
+
+export type AlgoId = 'ppo';
+
+export type ParamType =
+  /** Whole number. */
+  | 'int'
+  /** Real number; YAML `!!float 1e5` and `1e-3` both parse to numbers. */
+  | 'float'
+  | 'bool'
+  | 'string'
+  /** One of `values`. */
+  | 'enum'
+  /** A number, or `lin_<start>` for a linear decay from start to 0 over training (RL Zoo). */
+  | 'schedule'
+  /** Policy options: a YAML mapping or a Python-dict string such as "dict(net_arch=[64, 64])". */
+  | 'policy_kwargs';
+
+export type ParamValue = number | boolean | string | null | Record<string, unknown>;
+
+export interface ParamSpec {
+  key: string;
+  type: ParamType;
+  /** `null` means "off" for nullable keys (target_kl, clip_range_vf) and "required" otherwise. */
+  default: ParamValue;
+  /** `null` (YAML `~` / `null`) is allowed and means the feature is disabled. */
+  nullable?: boolean;
+  required?: boolean;
+  /** Hard bounds: values outside are errors. */
+  min?: number;
+  max?: number;
+  /** When true, `min` itself is excluded (e.g. learning_rate > 0). */
+  minExclusive?: boolean;
+  /** The range practitioners use; shown in hover, not enforced. */
+  sensible?: readonly [number, number];
+  values?: readonly string[];
+  /** One line: what it does. */
+  summary: string;
+  /** A paragraph: how it acts on training, when to change it. */
+  explanation: string;
+  /** Plain-text formula (shown in a code block), citing its source. */
+  formula?: string;
+  /** Algorithms that use the key; `experiment` keys apply to all. */
+  algos: readonly AlgoId[] | 'all';
+  /** False for keys accepted for RL Baselines3 Zoo compatibility but not acted on yet. */
+  implemented?: boolean;
+}
+
+export interface AlgoSpec {
+  id: AlgoId;
+  name: string;
+  summary: string;
+  explanation: string;
+  actionSpaces: readonly ('discrete' | 'continuous')[];
+}
