@@ -1,0 +1,76 @@
+/** Markdown for hovers and completion docs, all read from the schema and the env registry. */
+import { ALGOS, isAlgoId, type ParamSpec } from '../schema';
+import { formatDefault, rangeText, type ParsedSchedule } from '../experiments';
+import type { EnvSpec } from '../training/envs/spaces';
+import type { Space } from '../training/envs/spaces';
+
+const TYPE_TEXT: Record<ParamSpec['type'], string> = {
+  int: 'whole number',
+  float: 'number',
+  bool: 'true | false',
+  string: 'string',
+  enum: 'one of a fixed set',
+  schedule: 'number, or `lin_<start>` (linear decay to 0)',
+  policy_kwargs: 'mapping, or a Python-dict string `"dict(...)"`',
+};
+
+export function paramMarkdown(spec: ParamSpec): string {
+  const rows: [string, string][] = [['Type', spec.type === 'enum' ? `one of ${(spec.values ?? []).map((v) => `\`${v}\``).join(', ')}` : TYPE_TEXT[spec.type]]];
+  rows.push(['Default', spec.required ? 'none (required)' : `\`${formatDefault(spec)}\``]);
+  const valid = rangeText(spec);
+  if (valid) rows.push(['Valid range', valid]);
+  if (spec.sensible) rows.push(['Sensible range', `${spec.sensible[0]} – ${spec.sensible[1]}`]);
+  if (spec.nullable) rows.push(['Null', '`null` turns it off']);
+  rows.push(['Used by', usedBy(spec)]);
+  const parts = [
+    `**${spec.key}** — ${spec.summary}`,
+    table(rows),
+    spec.explanation,
+  ];
+  if (spec.formula) parts.push('```text\n' + spec.formula + '\n```');
+  if (spec.implemented === false) parts.push('_Accepted for RL Baselines3 Zoo compatibility; RL Lab does not act on it yet._');
+  return parts.join('\n\n');
+}
+
+function usedBy(spec: ParamSpec): string {
+  if (spec.algos === 'all') return 'every algorithm';
+  return spec.algos.map((a) => `${ALGOS[a].name} (\`${a}\`)`).join(', ');
+}
+
+function table(rows: [string, string][]): string {
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
+}
+
+export function algoMarkdown(algo: string): string | undefined {
+  if (!isAlgoId(algo)) return undefined;
+  const spec = ALGOS[algo];
+  return [`**${spec.name}** (\`${spec.id}\`) — ${spec.summary}`, spec.explanation, `Action spaces: ${spec.actionSpaces.join(', ')}.`].join('\n\n');
+}
+
+export function envMarkdown(env: EnvSpec): string {
+  const rows: [string, string][] = [
+    ['Observation space', spaceText(env.observationSpace)],
+    ['Action space', spaceText(env.actionSpace)],
+    ['Reward threshold', env.rewardThreshold === null ? 'none registered' : String(env.rewardThreshold)],
+    ['Step limit', `${env.maxEpisodeSteps} steps (then truncated)`],
+  ];
+  return [`**${env.id}** — ${env.summary}`, table(rows)].join('\n\n');
+}
+
+/** `Box(4,)` with its bounds, `Discrete(2)`; float32 max shows as inf, as Gymnasium prints it. */
+function spaceText(space: Space): string {
+  if (space.kind === 'discrete') return `Discrete(${space.n})`;
+  const num = (x: number): string => (Math.abs(x) >= 3.4e38 ? (x < 0 ? '-inf' : 'inf') : String(x));
+  return `Box(${space.shape.join(', ')},) low [${space.low.map(num).join(', ')}] high [${space.high.map(num).join(', ')}]`;
+}
+
+export function scheduleMarkdown(key: string, text: string, schedule: ParsedSchedule, nTimesteps: number | undefined): string {
+  if (schedule.kind === 'constant') return `**${key}** = ${schedule.value}: constant for the whole run.`;
+  const s = schedule.start;
+  const lines = [
+    `**${text}** — linear schedule for \`${key}\`: starts at ${s} and decreases linearly to 0 at the end of training.`,
+    '```text\nvalue(progress_remaining) = ' + s + ' * progress_remaining\nprogress_remaining = 1 - step / n_timesteps        (RL Baselines3 Zoo linear_schedule)\n```',
+  ];
+  if (nTimesteps !== undefined) lines.push(`Halfway (step ${Math.round(nTimesteps / 2)} of ${nTimesteps}) it is ${s / 2}.`);
+  return lines.join('\n\n');
+}

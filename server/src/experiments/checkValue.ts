@@ -1,0 +1,103 @@
+/**
+ * Checks one value against its schema entry: type, null, bounds, enum values, schedules and
+ * policy_kwargs. Messages do not repeat the key; callers put the key in front.
+ */
+import type { ParamSpec } from '../schema';
+import { didYouMean } from './didYouMean';
+import { interpretPolicyKwargs, type KwargsResult } from './policyKwargs';
+import { parsePyLiteral, PyParseError, type PyNode } from './pyDict';
+import { parseScheduleValue } from './schedule';
+
+export interface ValueIssue {
+  severity: 'error' | 'warning';
+  message: string;
+  /** Part of the value the issue is about: offsets in the policy_kwargs string or the document. */
+  sub?: { start: number; end: number; in: 'string' | 'document' };
+}
+
+export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null = null): ValueIssue[] {
+  if (value === null || value === undefined) {
+    if (spec.nullable) return [];
+    return [{ severity: 'error', message: spec.required ? 'a value is required' : `a value is required (default: ${formatDefault(spec)})` }];
+  }
+  switch (spec.type) {
+    case 'int':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return [err(`must be a whole number, got ${show(value)}`)];
+      return bounds(spec, value);
+    case 'float':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return [err(`must be a number, got ${show(value)}`)];
+      return bounds(spec, value);
+    case 'bool':
+      return typeof value === 'boolean' ? [] : [err(`must be true or false, got ${show(value)}`)];
+    case 'string':
+      return typeof value === 'string' ? [] : [err(`must be a string, got ${show(value)}`)];
+    case 'enum': {
+      const values = spec.values ?? [];
+      if (typeof value === 'string' && values.includes(value)) return [];
+      const hint = typeof value === 'string' ? didYouMean(value, values) : '';
+      return [err(`unknown value ${show(value)}${hint} (valid: ${values.join(', ')})`)];
+    }
+    case 'schedule': {
+      const schedule = parseScheduleValue(value);
+      if (!schedule) return [err(`must be a number or lin_<start> (linear decay to 0, e.g. lin_0.001), got ${show(value)}`)];
+      return bounds(spec, schedule.kind === 'constant' ? schedule.value : schedule.start);
+    }
+    case 'policy_kwargs':
+      return readPolicyKwargs(value, tree).issues.map((i) => ({
+        severity: i.severity,
+        message: i.message,
+        sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },
+      }));
+  }
+}
+
+/** policy_kwargs from a Python-dict string (parsed as data) or a YAML mapping (as a tree). */
+export function readPolicyKwargs(value: unknown, tree: PyNode | null): KwargsResult {
+  if (typeof value === 'string') {
+    try {
+      return interpretPolicyKwargs(parsePyLiteral(value));
+    } catch (e) {
+      if (!(e instanceof PyParseError)) throw e;
+      return {
+        value: {},
+        issues: [{ severity: 'error', message: `not valid policy_kwargs data: ${e.message}`, start: e.start, end: e.end }],
+      };
+    }
+  }
+  if (tree) return interpretPolicyKwargs(tree);
+  return {
+    value: {},
+    issues: [{ severity: 'error', message: `must be a mapping or a "dict(...)" string, got ${show(value)}`, start: 0, end: 0 }],
+  };
+}
+
+function bounds(spec: ParamSpec, n: number): ValueIssue[] {
+  const belowMin = spec.min !== undefined && (spec.minExclusive ? n <= spec.min : n < spec.min);
+  const aboveMax = spec.max !== undefined && n > spec.max;
+  return belowMin || aboveMax ? [err(`must be ${rangeText(spec)}, got ${n}`)] : [];
+}
+
+/** "> 0 and <= 1", ">= 1", "<= 4096". */
+export function rangeText(spec: ParamSpec): string {
+  const parts: string[] = [];
+  if (spec.min !== undefined) parts.push(`${spec.minExclusive ? '>' : '>='} ${spec.min}`);
+  if (spec.max !== undefined) parts.push(`<= ${spec.max}`);
+  return parts.join(' and ');
+}
+
+export function formatDefault(spec: ParamSpec): string {
+  if (spec.default === null) return spec.nullable ? 'null (off)' : 'none';
+  if (typeof spec.default === 'object') return JSON.stringify(spec.default);
+  return String(spec.default);
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'a mapping';
+  return String(value);
+}
+
+function err(message: string): ValueIssue {
+  return { severity: 'error', message };
+}

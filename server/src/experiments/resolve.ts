@@ -1,0 +1,53 @@
+/**
+ * Fills defaults into a validated experiment to make the ResolvedConfig the engine trains and
+ * the run folder's config.yaml records. Only called once validation found no errors.
+ */
+import { randomInt } from 'node:crypto';
+import { paramSpec, paramsFor, type AlgoId, type PolicyKwargs, type PpoHyperparameters, type ResolvedConfig } from '../schema';
+import { readPolicyKwargs } from './checkValue';
+import type { PyNode } from './pyDict';
+
+/** A key's value as validated, and its tree when it is a mapping or a list. */
+export interface SettledValue {
+  value: unknown;
+  tree: PyNode | null;
+}
+
+/** The largest seed: seeds are 31-bit so every backend and RNG can take them. */
+const MAX_SEED = 2 ** 31 - 1;
+
+export function resolveConfig(
+  experiment: string,
+  algo: AlgoId,
+  env: string,
+  values: ReadonlyMap<string, SettledValue>,
+  drawSeed: () => number = () => randomInt(0, MAX_SEED),
+): ResolvedConfig {
+  const get = (key: string): unknown => {
+    const v = values.get(key)?.value;
+    return v === undefined ? paramSpec(algo, key)?.default : v;
+  };
+  const defaults = paramSpec(algo, 'policy_kwargs')?.default as unknown as PolicyKwargs;
+  const kwargs = values.get('policy_kwargs');
+  const given = kwargs && kwargs.value !== null ? readPolicyKwargs(kwargs.value, kwargs.tree).value : {};
+  const policyKwargs: PolicyKwargs = {
+    net_arch: given.net_arch ?? { pi: [...defaults.net_arch.pi], vf: [...defaults.net_arch.vf] },
+    activation_fn: given.activation_fn ?? defaults.activation_fn,
+    ortho_init: given.ortho_init ?? defaults.ortho_init,
+    log_std_init: given.log_std_init ?? defaults.log_std_init,
+  };
+  const hyperparameters: Record<string, unknown> = {};
+  for (const spec of paramsFor(algo).filter((p) => p.algos !== 'all')) hyperparameters[spec.key] = get(spec.key);
+  const seed = get('seed');
+  return {
+    experiment,
+    algo,
+    env,
+    n_envs: get('n_envs') as number,
+    n_timesteps: get('n_timesteps') as number,
+    seed: typeof seed === 'number' ? seed : drawSeed(),
+    policy: get('policy') as string,
+    policy_kwargs: policyKwargs,
+    hyperparameters: hyperparameters as unknown as PpoHyperparameters,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The training language server: editor features for experiment files and the custom run
+ * methods of the RL Lab protocol, wired to one LSP connection. All state lives in this class
+ * (documents, parse cache, file patterns, the run manager); `main.ts` only creates it.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  ErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeLens,
+  type Connection,
+  type Disposable,
+  type InitializeParams,
+  type InitializeResult,
+  type TextDocumentPositionParams,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatConfigError, loadExperimentConfig } from './experiments';
+import {
+  codeLenses,
+  complete,
+  diagnostics,
+  ExperimentFilePatterns,
+  filePathFromUri,
+  hover,
+  ParseCache,
+  DEFAULT_EXPERIMENT_FILES,
+  type EditorDocument,
+} from './editor';
+import {
+  ListRunsRequest,
+  RunMetricsNotificationType,
+  RunMetricsRequest,
+  RunStatusNotification,
+  StartRunRequest,
+  StopRunRequest,
+  type ListRunsResult,
+  type RunIdParams,
+  type ServerInitializationOptions,
+  type RunMetricsResult,
+  type StartRunParams,
+  type StartRunResult,
+  type StopRunResult,
+} from './protocol';
+import { RunManager } from './training/runManager';
+
+export interface ServerOptions {
+  /** The bundled training worker, `dist/worker.js`. */
+  workerPath: string;
+}
+
+export class RlLabServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly parses = new ParseCache();
+  private readonly disposables: Disposable[] = [];
+  private patterns = new ExperimentFilePatterns();
+  private workspaceRoot = process.cwd();
+  private backend: string | undefined;
+  private runManager: RunManager | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: ServerOptions,
+  ) {}
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onHover((p) => this.onDocument(p, hover) ?? null);
+    c.onCompletion((p) => this.onDocument(p, complete) ?? []);
+    c.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
+    c.onRequest(StartRunRequest, (p) => this.startRun(p));
+    c.onRequest(StopRunRequest, (p) => this.stopRun(p));
+    c.onRequest(ListRunsRequest, () => this.listRuns());
+    c.onRequest(RunMetricsRequest, (p) => this.runMetrics(p));
+    c.onShutdown(() => this.dispose());
+    this.disposables.push(
+      this.documents.onDidChangeContent((e) => this.publishDiagnostics(e.document)),
+      this.documents.onDidClose((e) => {
+        this.parses.delete(e.document.uri);
+        void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      }),
+    );
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.runManager?.dispose();
+    this.runManager = undefined;
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    if (folder) this.workspaceRoot = filePathFromUri(folder);
+    else if (params.rootPath) this.workspaceRoot = params.rootPath;
+    const options = readInitializationOptions(params.initializationOptions);
+    this.backend = options.backend;
+    const roots = (params.workspaceFolders ?? []).map((f) => filePathFromUri(f.uri));
+    this.patterns = new ExperimentFilePatterns(options.experimentFiles ?? DEFAULT_EXPERIMENT_FILES, roots.length ? roots : [this.workspaceRoot]);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', ':'] },
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'rl-lab-server' },
+    };
+  }
+
+  /** The parsed document, when it is open and an experiment file. */
+  private experimentDocument(uri: string): EditorDocument | undefined {
+    const document = this.documents.get(uri);
+    if (!document || !this.patterns.matches(filePathFromUri(uri))) return undefined;
+    return this.parses.get(document);
+  }
+
+  private onDocument<T>(p: TextDocumentPositionParams, feature: (doc: EditorDocument, pos: TextDocumentPositionParams['position']) => T): T | undefined {
+    const doc = this.experimentDocument(p.textDocument.uri);
+    return doc ? feature(doc, p.position) : undefined;
+  }
+
+  private codeLenses(uri: string): CodeLens[] {
+    const doc = this.experimentDocument(uri);
+    return doc ? codeLenses(doc) : [];
+  }
+
+  private publishDiagnostics(document: TextDocument): void {
+    const doc = this.experimentDocument(document.uri);
+    if (!doc) return;
+    void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: diagnostics(doc) });
+  }
+
+  // ------------------------------------------------------------------ runs
+
+  private runs(): RunManager {
+    if (!this.runManager) {
+      const manager = new RunManager({ workspaceRoot: this.workspaceRoot, workerPath: this.options.workerPath, backend: this.backend });
+      manager.onStatus((s) => void this.connection.sendNotification(RunStatusNotification, s));
+      manager.onMetrics((m) => void this.connection.sendNotification(RunMetricsNotificationType, m));
+      this.runManager = manager;
+    }
+    return this.runManager;
+  }
+
+  private async startRun(p: StartRunParams): Promise<StartRunResult> {
+    const filePath = filePathFromUri(p.uri);
+    const shownPath = this.displayPath(filePath);
+    let text = this.documents.get(p.uri)?.getText();
+    if (text === undefined) {
+      try {
+        text = await readFile(filePath, 'utf8');
+      } catch (e) {
+        throw new ResponseError(ErrorCodes.InvalidParams, `${shownPath}: cannot read the file (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+    // The request's seed goes through the same validation as `--set seed=N`.
+    const overrides = [...(p.overrides ?? []), ...(p.seed !== undefined ? [`seed=${p.seed}`] : [])];
+    const loaded = loadExperimentConfig(text, filePath, p.experiment, overrides);
+    if ('error' in loaded) throw new ResponseError(ErrorCodes.InvalidParams, formatConfigError({ ...loaded.error, file: shownPath }));
+    const run = this.runs().start({ filePath, experiment: loaded.config.experiment, config: loaded.config });
+    return { run };
+  }
+
+  private stopRun(p: RunIdParams): StopRunResult {
+    return { stopped: this.runs().stop(p.runId) };
+  }
+
+  private listRuns(): ListRunsResult {
+    return { runs: this.runs().list() };
+  }
+
+  private runMetrics(p: RunIdParams): RunMetricsResult {
+    return { runId: p.runId, rows: this.runs().metrics(p.runId) };
+  }
+
+  /** Workspace-relative when inside the workspace, as error messages show it. */
+  private displayPath(filePath: string): string {
+    const rel = path.relative(this.workspaceRoot, filePath);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : filePath;
+  }
+}
+
+/**
+ * `initializationOptions` as the extension sends them; every field is optional here so the
+ * server also runs on its own (`node dist/server.js --stdio` from any LSP client).
+ */
+function readInitializationOptions(raw: unknown): { experimentFiles?: string[]; backend?: string } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const o = raw as Partial<Record<keyof ServerInitializationOptions, unknown>>;
+  const files = Array.isArray(o.experimentFiles) ? o.experimentFiles.filter((f): f is string => typeof f === 'string') : undefined;
+  return {
+    experimentFiles: files && files.length ? files : undefined,
+    backend: typeof o.backend === 'string' && o.backend !== 'auto' ? o.backend : undefined,
+  };
+}
