@@ -101,13 +101,34 @@ export const ViewIds = {
 export type HostToWebview =
   | { type: 'snapshot'; payload: { runs: RunSummary[]; metrics: Record<string, MetricRow[]>; focus?: string } }
   | { type: 'metrics'; payload: RunMetricsNotification }
-  | { type: 'runStatus'; payload: RunSummary };
+  | { type: 'runStatus'; payload: RunSummary }
+  /** The full stored series of one run (answer to `selectRun`); replaces what the webview held. */
+  | { type: 'runMetrics'; payload: RunMetricsResult }
+  /** Show this run (the dashboard was opened for it while already open). */
+  | { type: 'focus'; payload: RunIdParams };
 
 /** Webview -> host. */
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'stopRun'; payload: RunIdParams }
+  /** The user picked a run; the host remembers it and answers with `runMetrics` when needed. */
+  | { type: 'selectRun'; payload: RunIdParams }
   | { type: 'error'; payload: { message: string } };
+
+/** What the dashboard keeps with `vscode.setState`; the panel serializer reads it back on reload. */
+export interface DashboardPersistedState {
+  selected?: string;
+}
+
+/** `initializationOptions` the extension sends the language server (settings `rlLab.*`). */
+export interface ServerInitializationOptions {
+  /** Glob patterns of experiment files. */
+  experimentFiles: string[];
+  /** Preferred TensorFlow.js backend; `auto` picks the best that loads. */
+  backend: BackendSetting;
+}
+export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export type HostMessageType = HostToWebview['type'];
 export type WebviewMessageType = WebviewToHost['type'];

@@ -1,0 +1,212 @@
+import * as vscode from 'vscode';
+import {
+  TERMINAL_STATUSES,
+  ViewIds,
+  type HostToWebview,
+  type MetricRow,
+  type WebviewToHost,
+} from '../../../server/src/protocol';
+import type { TrainingServer } from '../client';
+import { DisposableStore } from '../disposables';
+import { UpdateBatcher } from './batcher';
+import { dashboardHtml, makeNonce } from './html';
+import { parsePersistedState, parseWebviewMessage } from './messages';
+
+/**
+ * The dashboard: at most one panel, revived by a serializer after a window reload. Opening it
+ * for a run while it is open just focuses that run.
+ */
+export class Dashboard implements vscode.Disposable {
+  private panel: DashboardPanel | undefined;
+  private readonly scope = new DisposableStore();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly server: TrainingServer,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.scope.add(
+      vscode.window.registerWebviewPanelSerializer(ViewIds.dashboard, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          this.adopt(panel, parsePersistedState(state).selected);
+        },
+      }),
+    );
+  }
+
+  show(runId?: string): void {
+    if (this.panel) {
+      this.panel.reveal(runId);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      ViewIds.dashboard,
+      'RL Lab Dashboard',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(this.extensionUri),
+    );
+    this.adopt(panel, runId);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, focus: string | undefined): void {
+    this.panel?.dispose();
+    const controller = new DashboardPanel(panel, this.extensionUri, this.server, this.output, focus);
+    this.panel = controller;
+    controller.onDidDispose(() => {
+      if (this.panel === controller) this.panel = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.scope.dispose();
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    // Only the bundle and the media folder are reachable from the page.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/**
+ * One live panel. Protocol: the page posts `ready` whenever it (re)loads (first open, shown
+ * again after being hidden, reload); the panel answers with a `snapshot` (every run, the
+ * series of the focused and the live runs), then streams increments through `UpdateBatcher`.
+ */
+class DashboardPanel {
+  private readonly scope = new DisposableStore();
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  private readonly batcher: UpdateBatcher;
+  /** The page has announced itself and received its snapshot; increments may flow. */
+  private ready = false;
+  private disposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly server: TrainingServer,
+    private readonly output: vscode.LogOutputChannel,
+    private focus: string | undefined,
+  ) {
+    const webview = panel.webview;
+    webview.options = webviewOptions(extensionUri);
+    this.batcher = new UpdateBatcher((messages) => {
+      for (const m of messages) this.post(m);
+    });
+    this.scope.add(this.batcher);
+    this.scope.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this.scope.add(
+      server.onRunMetrics((n) => {
+        if (this.ready) this.batcher.addMetrics(n.runId, n.rows);
+      }),
+    );
+    this.scope.add(
+      server.onRunStatus((run) => {
+        if (this.ready) this.batcher.addStatus(run);
+      }),
+    );
+    this.scope.add(
+      panel.onDidChangeViewState(() => {
+        // A hidden panel's page is torn down; it posts `ready` again when shown.
+        if (!panel.visible) this.notReady();
+      }),
+    );
+    this.scope.add(panel.onDidDispose(() => this.dispose()));
+    webview.html = dashboardHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString(),
+    });
+  }
+
+  reveal(runId: string | undefined): void {
+    this.panel.reveal(undefined, true);
+    if (runId === undefined) return;
+    this.focus = runId;
+    if (this.ready) this.post({ type: 'focus', payload: { runId } });
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.output.warn(`Dashboard: ignored a malformed message ${JSON.stringify(raw)}`);
+      return;
+    }
+    void this.handle(message).catch((err: unknown) => {
+      const text = err instanceof Error ? err.message : String(err);
+      this.output.error(`Dashboard: ${message.type} failed: ${text}`);
+      void vscode.window.showErrorMessage(`RL Lab: ${text}`);
+    });
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.sendSnapshot();
+        return;
+      case 'selectRun': {
+        const { runId } = message.payload;
+        this.focus = runId;
+        const rows = await this.server.runMetrics(runId);
+        this.post({ type: 'runMetrics', payload: { runId, rows } });
+        return;
+      }
+      case 'stopRun': {
+        const stopped = await this.server.stopRun(message.payload.runId);
+        if (!stopped) void vscode.window.showInformationMessage('RL Lab: that run is not running any more.');
+        return;
+      }
+      case 'error':
+        this.output.error(`Dashboard error: ${message.payload.message}`);
+        return;
+      default: {
+        const unhandled: never = message;
+        throw new Error(`unhandled dashboard message ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private async sendSnapshot(): Promise<void> {
+    // Increments that arrive while the snapshot is read are held and sent after it; the page
+    // drops rows it already has.
+    this.ready = true;
+    this.batcher.hold();
+    try {
+      const runs = await this.server.listRuns();
+      const wanted = runs.filter((r) => r.id === this.focus || !TERMINAL_STATUSES.includes(r.status));
+      const metrics: Record<string, MetricRow[]> = {};
+      await Promise.all(
+        wanted.map(async (r) => {
+          metrics[r.id] = await this.server.runMetrics(r.id);
+        }),
+      );
+      this.post({ type: 'snapshot', payload: { runs, metrics, focus: this.focus } });
+    } finally {
+      this.batcher.release();
+    }
+  }
+
+  private notReady(): void {
+    this.ready = false;
+    this.batcher.clear();
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.notReady();
+    this.scope.dispose();
+    this.panel.dispose();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+  }
+}

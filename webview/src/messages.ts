@@ -1,0 +1,56 @@
+import type { HostToWebview, MetricRow, RunSummary } from '../../server/src/protocol/types';
+
+/**
+ * Messages from the host arrive on `window` as `unknown`; this checks the envelope and the
+ * fields the dashboard relies on before they reach the model.
+ */
+export function parseHostMessage(value: unknown): HostToWebview | undefined {
+  if (!isRecord(value) || typeof value.type !== 'string' || !isRecord(value.payload)) return undefined;
+  const payload = value.payload;
+  const type = value.type as HostToWebview['type'];
+  switch (type) {
+    case 'snapshot': {
+      const { runs, metrics, focus } = payload;
+      if (!Array.isArray(runs) || !runs.every(isRun) || !isRecord(metrics)) return undefined;
+      const series: Record<string, MetricRow[]> = {};
+      for (const [runId, rows] of Object.entries(metrics)) {
+        if (!isRows(rows)) return undefined;
+        series[runId] = rows;
+      }
+      return { type, payload: { runs, metrics: series, focus: typeof focus === 'string' ? focus : undefined } };
+    }
+    case 'metrics':
+    case 'runMetrics':
+      return typeof payload.runId === 'string' && isRows(payload.rows)
+        ? { type, payload: { runId: payload.runId, rows: payload.rows } }
+        : undefined;
+    case 'runStatus':
+      return isRun(payload) ? { type, payload } : undefined;
+    case 'focus':
+      return typeof payload.runId === 'string' ? { type, payload: { runId: payload.runId } } : undefined;
+    default: {
+      const unknownType: never = type;
+      void unknownType;
+      return undefined;
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isRun(value: unknown): value is RunSummary {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.status === 'string' &&
+    typeof value.experiment === 'string' &&
+    typeof value.globalStep === 'number' &&
+    typeof value.totalSteps === 'number'
+  );
+}
+
+function isRows(value: unknown): value is MetricRow[] {
+  return Array.isArray(value) && value.every((r) => isRecord(r) && typeof r.step === 'number' && typeof r.time === 'number');
+}
