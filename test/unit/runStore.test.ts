@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import type { MetricRow } from '../../server/src/protocol/types';
+import type { ResolvedConfig } from '../../server/src/schema';
+import {
+  createRun,
+  defaultRunsDir,
+  listRuns,
+  makeRunId,
+  MetricsWriter,
+  readMetrics,
+  readRunSummary,
+  writeRunSummary,
+} from '../../server/src/training/runStore';
+
+const config: ResolvedConfig = {
+  experiment: 'cartpole ppo/tiny',
+  algo: 'ppo',
+  env: 'CartPole-v1',
+  n_envs: 2,
+  n_timesteps: 2000,
+  seed: 7,
+  policy: 'MlpPolicy',
+  policy_kwargs: { net_arch: { pi: [64, 64], vf: [64, 64] }, activation_fn: 'tanh', ortho_init: true, log_std_init: 0 },
+  hyperparameters: {
+    learning_rate: 'lin_0.001',
+    n_steps: 64,
+    batch_size: 64,
+    n_epochs: 4,
+    gamma: 0.99,
+    gae_lambda: 0.95,
+    clip_range: 0.2,
+    clip_range_vf: null,
+    normalize_advantage: true,
+    ent_coef: 0,
+    vf_coef: 0.5,
+    max_grad_norm: 0.5,
+    target_kl: null,
+  },
+};
+
+const temps: string[] = [];
+function tempWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-lab-store-'));
+  temps.push(dir);
+  mkdirSync(join(dir, 'examples'));
+  writeFileSync(join(dir, 'examples', 'x.rl.yaml'), 'x: {}\n');
+  return dir;
+}
+after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('run store', () => {
+  it('names runs after experiment, env, algo, seed and UTC time, with a random suffix', () => {
+    const now = new Date(Date.UTC(2026, 10, 21, 7, 35, 12));
+    const id = makeRunId({ ...config, experiment: 'cartpole-ppo' }, now);
+    assert.match(id, /^cartpole-ppo_CartPole-v1_ppo_s7_20261121-073512_[0-9a-f]{4}$/);
+    assert.match(makeRunId(config, now), /^cartpole-ppo-tiny_CartPole-v1_ppo_s7_/, 'unsafe characters are replaced');
+  });
+
+  it('round-trips run.json, config.yaml and metrics.jsonl', () => {
+    const ws = tempWorkspace();
+    const runsDir = defaultRunsDir(ws);
+    const file = join(ws, 'examples', 'x.rl.yaml');
+    const run = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    assert.equal(run.status, 'running');
+    assert.equal(run.file, 'examples/x.rl.yaml');
+    assert.equal(run.totalSteps, 2000);
+    assert.equal(run.seed, 7);
+    assert.equal(run.packageVersion, JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version);
+    assert.equal(run.gitCommit, undefined, 'a temp folder is not in a git repo');
+    assert.deepEqual(readdirSync(run.runDir).sort(), ['config.yaml', 'metrics.jsonl', 'run.json']);
+
+    const yamlText = readFileSync(join(run.runDir, 'config.yaml'), 'utf8');
+    assert.match(yamlText, /^# Resolved config of run /);
+    assert.deepEqual(parse(yamlText), config);
+
+    const writer = new MetricsWriter(run.runDir);
+    const rows: MetricRow[] = [
+      { step: 64, time: 1000, 'losses/approx_kl': 0.01, 'charts/SPS': 900 },
+      { step: 128, time: 1001, 'charts/episodic_return': 21 },
+    ];
+    rows.forEach((r) => writer.append(r));
+    writer.close();
+    assert.deepEqual(readMetrics(run.runDir), rows);
+
+    writeRunSummary(run.runDir, { ...run, status: 'completed', globalStep: 2000, meanReturn: 30.5, endTime: '2026-11-21T07:40:00.000Z' });
+    const back = readRunSummary(run.runDir);
+    assert.equal(back.status, 'completed');
+    assert.equal(back.meanReturn, 30.5);
+    assert.deepEqual(listRuns(runsDir).runs.map((r) => r.id), [run.id]);
+    assert.deepEqual(
+      readdirSync(run.runDir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'the atomic write leaves no temp file behind',
+    );
+  });
+
+  it('records the git commit when the file is in a repo', () => {
+    // This repository itself is a git checkout.
+    const repoFile = join(__dirname, '../../package.json');
+    const runsDir = join(tempWorkspace(), 'runs');
+    const run = createRun({ runsDir, workspaceRoot: join(__dirname, '../..'), filePath: repoFile, config });
+    assert.match(run.gitCommit ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(typeof run.gitDirty, 'boolean');
+    assert.equal(run.file, 'package.json');
+  });
+
+  it('skips a torn last line and unparseable lines when reading metrics', () => {
+    const ws = tempWorkspace();
+    const run = createRun({ runsDir: defaultRunsDir(ws), workspaceRoot: ws, filePath: join(ws, 'examples', 'x.rl.yaml'), config });
+    const path = join(run.runDir, 'metrics.jsonl');
+    appendFileSync(path, '{"step":64,"time":1,"losses/entropy":0.69}\n');
+    appendFileSync(path, 'not json at all\n');
+    appendFileSync(path, '{"step":128,"time":2,"losses/entropy":0.68,"losses/value_loss":null}\n');
+    appendFileSync(path, '["an array"]\n');
+    appendFileSync(path, '{"step":192,"time":3,"losses/entr'); // the writer died mid-line
+    assert.deepEqual(readMetrics(run.runDir), [
+      { step: 64, time: 1, 'losses/entropy': 0.69 },
+      { step: 128, time: 2, 'losses/entropy': 0.68 },
+    ]);
+  });
+
+  it('lists around damaged folders instead of throwing', () => {
+    const ws = tempWorkspace();
+    const runsDir = defaultRunsDir(ws);
+    const file = join(ws, 'examples', 'x.rl.yaml');
+    const good = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    const corrupt = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    writeFileSync(join(corrupt.runDir, 'run.json'), '{"id": "half a fi');
+    const wrongShape = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    writeFileSync(join(wrongShape.runDir, 'run.json'), '{"id": 3}');
+    mkdirSync(join(runsDir, 'empty-folder'));
+    writeFileSync(join(runsDir, 'stray-file.txt'), 'not a run');
+
+    const { runs, damaged } = listRuns(runsDir);
+    assert.deepEqual(runs.map((r) => r.id), [good.id]);
+    assert.deepEqual(damaged.map((d) => d.dir).sort(), [corrupt.runDir, join(runsDir, 'empty-folder'), wrongShape.runDir].sort());
+    assert.deepEqual(listRuns(join(ws, 'no-such-dir')), { runs: [], damaged: [] });
+  });
+});
