@@ -1,0 +1,97 @@
+/**
+ * The loop every on-policy algorithm shares (SB3's OnPolicyAlgorithm.learn): collect a rollout
+ * with the current policy, then train on it, until n_timesteps env steps are done. Progress,
+ * the run store, cancellation and live metrics plug in through TrainHooks.
+ */
+import type { EpisodeInfo } from '../envs/vecEnv';
+import type { MetricRow, TrainHooks, TrainResult } from '../types';
+
+/** The window of episodes behind `meanReturn` (SB3's ep_info_buffer is 100; the issue asks for 20). */
+const RECENT_EPISODES = 20;
+
+export abstract class OnPolicyAlgorithm {
+  protected globalStep = 0;
+  /** Episodes that ended during the current rollout. */
+  protected rolloutEpisodes: EpisodeInfo[] = [];
+  private readonly recentReturns: number[] = [];
+  private startTime = 0;
+
+  constructor(protected readonly totalTimesteps: number) {}
+
+  /** Fills the rollout buffer; advances globalStep and reports ended episodes via recordEpisode. */
+  protected abstract collectRollouts(): void;
+
+  /** Optimises on the rollout; returns the update's metrics (namespaced keys). */
+  protected abstract train(progressRemaining: number): Record<string, number>;
+
+  /** Frees tensors and other resources. */
+  abstract dispose(): void;
+
+  protected recordEpisode(episode: EpisodeInfo): void {
+    this.rolloutEpisodes.push(episode);
+    this.recentReturns.push(episode.return);
+    if (this.recentReturns.length > RECENT_EPISODES) this.recentReturns.shift();
+  }
+
+  meanRecentReturn(): number | undefined {
+    const r = this.recentReturns;
+    return r.length ? r.reduce((a, b) => a + b, 0) / r.length : undefined;
+  }
+
+  /** One rollout and one update (public so tests can step training and watch memory). */
+  iteration(progressRemaining: number): Record<string, number> {
+    this.rolloutEpisodes = [];
+    this.collectRollouts();
+    return this.train(progressRemaining);
+  }
+
+  async learn(hooks: TrainHooks): Promise<TrainResult> {
+    this.startTime = performance.now();
+    const result = (status: TrainResult['status'], error?: string): TrainResult => ({
+      status,
+      globalStep: this.globalStep,
+      meanReturn: this.meanRecentReturn(),
+      sps: this.sps(),
+      ...(error ? { error } : {}),
+    });
+    try {
+      while (this.globalStep < this.totalTimesteps) {
+        if (hooks.shouldStop?.()) return result('stopped');
+        // CleanRL's annealing: 1 at the first update, towards 0 at the last.
+        const progressRemaining = 1 - this.globalStep / this.totalTimesteps;
+        const metrics = this.iteration(progressRemaining);
+        const bad = Object.entries(metrics).find(([k, v]) => k.startsWith('losses/') && !Number.isFinite(v));
+        if (bad) {
+          return result('failed', `${bad[0]} became ${bad[1]} at global step ${this.globalStep}; training stopped (try a lower learning_rate or max_grad_norm)`);
+        }
+        hooks.onMetrics(this.row(metrics));
+        hooks.onProgress?.(this.globalStep, this.totalTimesteps, this.meanRecentReturn());
+        // Let the host process its messages (a stop request, IPC) between updates.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return result('completed');
+    } catch (err) {
+      return result('failed', err instanceof Error ? err.message : String(err));
+    } finally {
+      this.dispose();
+    }
+  }
+
+  private sps(): number {
+    const seconds = (performance.now() - this.startTime) / 1000;
+    return seconds > 0 ? Math.round(this.globalStep / seconds) : 0;
+  }
+
+  private row(metrics: Record<string, number>): MetricRow {
+    const row: MetricRow = { step: this.globalStep, time: Date.now() };
+    for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v)) row[k] = v;
+    row['charts/SPS'] = this.sps();
+    const eps = this.rolloutEpisodes;
+    if (eps.length) {
+      // Mean of the episodes that ended in this rollout (CleanRL logs each; one row per update keeps files small).
+      row['charts/episodic_return'] = eps.reduce((a, e) => a + e.return, 0) / eps.length;
+      row['charts/episodic_length'] = eps.reduce((a, e) => a + e.length, 0) / eps.length;
+    }
+    return row;
+  }
+}

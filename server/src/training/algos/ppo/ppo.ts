@@ -1,0 +1,268 @@
+/**
+ * Proximal Policy Optimization, clip variant (Schulman et al. 2017), read top to bottom like
+ * CleanRL's ppo.py, with SB3's hyperparameter names and rules (minibatch size = batch_size,
+ * target_kl stop at 1.5 x target_kl, bootstrapping on time-limit truncation).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ResolvedConfig } from '../../../schema';
+import { actionDim, envSpec, makeVecEnv } from '../../envs/registry';
+import type { BoxSpace } from '../../envs/spaces';
+import type { VecEnv } from '../../envs/vecEnv';
+import { ActorCritic, RolloutActor } from '../../nn/actorCritic';
+import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
+import { clipByGlobalNorm, ScheduledAdam } from '../../nn/optimizer';
+import { Rng } from '../../rng';
+import { toSchedule, type Schedule } from '../../schedule';
+import { OnPolicyAlgorithm } from '../onPolicy';
+import { explainedVariance, RolloutBuffer } from './buffer';
+import { ppoLoss, type PpoCoefficients, type PpoLossResult, type PpoMinibatch, type PpoStats } from './loss';
+
+export class PPO extends OnPolicyAlgorithm {
+  // ---- hyperparameters (SB3 names; see server/src/schema/ppo.ts for each one's doc)
+  private readonly nSteps: number; // steps per env per rollout
+  private readonly batchSize: number; // minibatch size
+  private readonly nEpochs: number; // passes over each rollout
+  private readonly gamma: number; // discount
+  private readonly gaeLambda: number; // GAE bias/variance trade-off
+  private readonly learningRate: Schedule;
+  private readonly clipRange: Schedule; // PPO epsilon
+  private readonly clipRangeVf: Schedule | null; // value clipping, null = off
+  private readonly normalizeAdvantage: boolean;
+  private readonly entCoef: number; // entropy bonus weight
+  private readonly vfCoef: number; // value loss weight
+  private readonly maxGradNorm: number; // global gradient-norm clip
+  private readonly targetKl: number | null; // early stop of the epochs
+
+  // ---- state
+  private readonly env: VecEnv;
+  private readonly net: ActorCritic;
+  private readonly actor: RolloutActor;
+  private readonly optimizer: ScheduledAdam;
+  private readonly buffer: RolloutBuffer;
+  private readonly actionDim: number;
+  private readonly actionBounds: BoxSpace | null;
+  private readonly actionRng: Rng;
+  private readonly shuffleRng: Rng;
+  // Scratch arrays reused every step / minibatch (no allocation in the hot loops).
+  private readonly piOut: Float32Array;
+  private readonly valueOut: Float32Array;
+  private readonly envActions: Float32Array;
+  private readonly indices: Int32Array;
+
+  constructor(config: ResolvedConfig) {
+    super(config.n_timesteps);
+    const hp = config.hyperparameters;
+    this.nSteps = hp.n_steps;
+    this.batchSize = hp.batch_size;
+    this.nEpochs = hp.n_epochs;
+    this.gamma = hp.gamma;
+    this.gaeLambda = hp.gae_lambda;
+    this.learningRate = toSchedule(hp.learning_rate);
+    this.clipRange = toSchedule(hp.clip_range);
+    this.clipRangeVf = hp.clip_range_vf === null ? null : toSchedule(hp.clip_range_vf);
+    this.normalizeAdvantage = hp.normalize_advantage;
+    this.entCoef = hp.ent_coef;
+    this.vfCoef = hp.vf_coef;
+    this.maxGradNorm = hp.max_grad_norm;
+    this.targetKl = hp.target_kl;
+
+    const spec = envSpec(config.env);
+    const nEnvs = config.n_envs;
+    this.env = makeVecEnv(config.env, nEnvs, config.seed);
+    this.actionDim = actionDim(spec);
+    this.actionBounds = spec.actionSpace.kind === 'box' ? spec.actionSpace : null;
+    this.net = new ActorCritic(this.env.obsDim, spec.actionSpace, config.policy_kwargs, Rng.stream(config.seed, 'init'));
+    this.actor = new RolloutActor(this.net);
+    this.optimizer = new ScheduledAdam(this.learningRate(1));
+    this.buffer = new RolloutBuffer(this.nSteps, nEnvs, this.env.obsDim, this.actionDim);
+    this.actionRng = Rng.stream(config.seed, 'actions');
+    this.shuffleRng = Rng.stream(config.seed, 'minibatches');
+
+    this.piOut = new Float32Array(nEnvs * this.net.piDim);
+    this.valueOut = new Float32Array(nEnvs);
+    this.envActions = new Float32Array(nEnvs * this.actionDim);
+    this.indices = Int32Array.from({ length: this.buffer.size }, (_, i) => i);
+    this.env.reset();
+  }
+
+  // ------------------------------------------------------------------ rollout
+  protected collectRollouts(): void {
+    const { env, buffer, actor, net } = this;
+    const n = env.numEnvs;
+    const obsDim = env.obsDim;
+    const logStd = actor.logStd(); // gaussian: constant during the rollout
+    for (let step = 0; step < this.nSteps; step++) {
+      const row = step * n;
+      buffer.obs.set(env.obs, row * obsDim);
+
+      // One batched forward pass for all envs, then sampling in JS.
+      actor.act(env.obs, n, obsDim, this.piOut, this.valueOut);
+      buffer.values.set(this.valueOut, row);
+      if (net.distribution === 'categorical') {
+        sampleCategorical(this.piOut, n, net.piDim, this.actionRng, buffer.actions, buffer.logProbs, row);
+        this.envActions.set(buffer.actions.subarray(row, row + n));
+      } else {
+        sampleGaussian(this.piOut, logStd!, n, net.piDim, this.actionRng, buffer.actions, buffer.logProbs, row);
+        // The buffer keeps the raw sample (its log-prob is what the loss needs); the env gets
+        // it clipped to the Box bounds, as SB3 does.
+        const raw = buffer.actions.subarray(row * this.actionDim, (row + n) * this.actionDim);
+        const { low, high } = this.actionBounds!;
+        for (let k = 0; k < raw.length; k++) {
+          const d = k % this.actionDim;
+          this.envActions[k] = Math.min(Math.max(raw[k], low[d]), high[d]);
+        }
+      }
+
+      env.step(this.envActions, this.actionDim);
+      this.globalStep += n;
+
+      for (let i = 0; i < n; i++) {
+        buffer.rewards[row + i] = env.rewards[i];
+        buffer.dones[row + i] = env.terminated[i] | env.truncated[i];
+      }
+      this.bootstrapTruncated(row);
+      for (const episode of env.finished) this.recordEpisode(episode);
+    }
+    const lastValues = actor.values(env.obs, n, obsDim);
+    buffer.computeReturnsAndAdvantages(lastValues, this.gamma, this.gaeLambda);
+  }
+
+  /**
+   * A time-limit cut is not a terminal state: the return continues past it, so its value is
+   * estimated by V(final obs) and folded into the reward, r += gamma * V(s_final) (SB3's rule).
+   * A real termination gets no bootstrap.
+   */
+  private bootstrapTruncated(row: number): void {
+    const { env } = this;
+    const cut: number[] = [];
+    for (let i = 0; i < env.numEnvs; i++) if (env.truncated[i] && !env.terminated[i]) cut.push(i);
+    if (!cut.length) return;
+    const obs = new Float32Array(cut.length * env.obsDim);
+    cut.forEach((i, j) => obs.set(env.finalObs.subarray(i * env.obsDim, (i + 1) * env.obsDim), j * env.obsDim));
+    const values = this.actor.values(obs, cut.length, env.obsDim);
+    cut.forEach((i, j) => (this.buffer.rewards[row + i] += this.gamma * values[j]));
+  }
+
+  // ------------------------------------------------------------------ update
+  protected train(progressRemaining: number): Record<string, number> {
+    const learningRate = this.learningRate(progressRemaining);
+    const clipRange = this.clipRange(progressRemaining);
+    const clipRangeVf = this.clipRangeVf ? this.clipRangeVf(progressRemaining) : null;
+    this.optimizer.setLearningRate(learningRate);
+
+    const coefs: PpoCoefficients = { clipRange, clipRangeVf, entCoef: this.entCoef, vfCoef: this.vfCoef };
+    const sums: Record<string, number> = {};
+    let minibatches = 0;
+    let stoppedEarly = false;
+    for (let epoch = 0; epoch < this.nEpochs && !stoppedEarly; epoch++) {
+      this.shuffleRng.shuffle(this.indices);
+      for (let start = 0; start < this.buffer.size; start += this.batchSize) {
+        const mb = this.indices.subarray(start, Math.min(start + this.batchSize, this.buffer.size));
+        const { grads, stats } = this.minibatchGradients(mb, coefs);
+        for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
+        minibatches++;
+        // SB3: skip this step and the remaining epochs once approx_kl > 1.5 * target_kl.
+        if (this.targetKl !== null && stats['losses/approx_kl'] > 1.5 * this.targetKl) {
+          grads.dispose();
+          stoppedEarly = true;
+          break;
+        }
+        this.optimizer.applyGradients([{ name: this.net.params.name, tensor: grads }]);
+        grads.dispose();
+      }
+    }
+    this.actor.invalidate();
+
+    // Means over all minibatches of the update, as SB3 logs them.
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(sums)) metrics[k] = v / minibatches;
+    metrics['losses/explained_variance'] = explainedVariance(this.buffer.values, this.buffer.returns);
+    metrics['charts/learning_rate'] = learningRate;
+    metrics['charts/clip_range'] = clipRange;
+    if (this.targetKl !== null) metrics['charts/stopped_early'] = stoppedEarly ? 1 : 0;
+    return metrics;
+  }
+
+  /**
+   * Loss, statistics and the clipped gradient for one minibatch (rows of the buffer). The
+   * networks run in TensorFlow.js; their [pi | value] outputs enter the PPO loss, computed in
+   * JS (loss.ts), through a tf.customGrad node whose gradient is the one ppoLoss returns.
+   */
+  private minibatchGradients(mb: Int32Array, coefs: PpoCoefficients): { grads: tf.Tensor; stats: PpoStats } {
+    const { obs, batch } = this.gather(mb);
+    const { distribution, piDim } = this.net;
+    let result: PpoLossResult | undefined;
+    const grads = tf.tidy(() => {
+      const obsT = tf.tensor2d(obs, [mb.length, this.env.obsDim]);
+      const { grads: g } = tf.variableGrads(() => {
+        const weights = this.net.weights();
+        const out = this.net.forward(obsT, weights);
+        const logStd = weights.logStd;
+        const lossHead = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+          const head = {
+            distribution, piDim,
+            out: (args[0] as tf.Tensor).dataSync() as Float32Array,
+            logStd: logStd ? ((args[1] as tf.Tensor).dataSync() as Float32Array) : null,
+          };
+          const r = (result = ppoLoss(head, batch, coefs));
+          return {
+            value: tf.scalar(r.loss),
+            gradFunc: (dy: tf.Tensor) => {
+              const d = [tf.mul(dy, tf.tensor2d(r.gradOut, out.shape as [number, number]))];
+              if (r.gradLogStd) d.push(tf.mul(dy, tf.tensor1d(r.gradLogStd)));
+              return d;
+            },
+          };
+        });
+        return (logStd ? lossHead(out, logStd) : lossHead(out)) as tf.Scalar;
+      }, [this.net.params]);
+      return clipByGlobalNorm(this.net.maskGradient(g[this.net.params.name]), this.maxGradNorm);
+    });
+    return { grads, stats: result!.stats };
+  }
+
+  /** Copies the minibatch rows out of the buffer; normalizes advantages per minibatch. */
+  private gather(mb: Int32Array): { obs: Float32Array; batch: PpoMinibatch } {
+    const { buffer, env, actionDim } = this;
+    const m = mb.length;
+    const obsDim = env.obsDim;
+    const obs = new Float32Array(m * obsDim);
+    const batch: PpoMinibatch = {
+      rows: m,
+      actions: new Float32Array(m * actionDim),
+      oldLogProbs: new Float32Array(m),
+      advantages: new Float32Array(m),
+      returns: new Float32Array(m),
+      oldValues: new Float32Array(m),
+    };
+    for (let j = 0; j < m; j++) {
+      const k = mb[j];
+      obs.set(buffer.obs.subarray(k * obsDim, (k + 1) * obsDim), j * obsDim);
+      batch.actions.set(buffer.actions.subarray(k * actionDim, (k + 1) * actionDim), j * actionDim);
+      batch.oldLogProbs[j] = buffer.logProbs[k];
+      batch.advantages[j] = buffer.advantages[k];
+      batch.returns[j] = buffer.returns[k];
+      batch.oldValues[j] = buffer.values[k];
+    }
+    if (this.normalizeAdvantage && m > 1) normalize(batch.advantages);
+    return { obs, batch };
+  }
+
+  dispose(): void {
+    this.actor.dispose();
+    this.optimizer.dispose();
+    this.net.dispose();
+  }
+}
+
+/** (A - mean) / (std + 1e-8) with the unbiased std, as torch's .std() in SB3 and CleanRL. */
+export function normalize(x: Float32Array): void {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i];
+  mean /= n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (x[i] - mean) ** 2;
+  const std = Math.sqrt(sq / (n - 1));
+  for (let i = 0; i < n; i++) x[i] = (x[i] - mean) / (std + 1e-8);
+}
