@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: prints progress on stderr and, last on stdout, one JSON line with every
- * figure. Sections: `ppo` (training throughput per backend vs CleanRL).
- * Options: --steps N (PPO steps per backend), --backend NAME (repeatable).
+ * figure. Sections: `ppo` (training throughput per backend vs CleanRL) and `hover` (language
+ * server hover latency idle and while a run trains, over a real LSP connection).
+ * Options: --steps N (PPO steps per backend), --backend NAME (repeatable), --skip-hover.
  */
+import { benchHover } from './hover';
 import { benchPpo } from './ppo';
 
 function args(): { steps?: number; backends?: string[] } {
@@ -17,7 +19,9 @@ function args(): { steps?: number; backends?: string[] } {
 
 async function main(): Promise<void> {
   const ppo = await benchPpo(args());
-  console.log(JSON.stringify({ ppo }));
+  const hover = process.argv.includes('--skip-hover') ? null : await benchHover();
+  if (hover) console.error(`hover: idle p50 ${hover.idle_p50_ms} ms p95 ${hover.idle_p95_ms} ms; training p50 ${hover.training_p50_ms} ms p95 ${hover.training_p95_ms} ms`);
+  console.log(JSON.stringify({ ppo, hover }));
 }
 
 void main();

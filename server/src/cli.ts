@@ -1,15 +1,19 @@
 /**
  * The headless `rl-lab` command (`dist/cli.js`, run through `bin/rl-lab.js`):
  *   rl-lab train FILE[#EXPERIMENT] [--seed N] [--set key=value]... [--backend NAME] [--json] [--runs-dir DIR]
+ *   rl-lab env list [--json] | rl-lab env replay --env ID --state JSON --actions JSON
  * Training runs in this process with the language server's engine and run store.
  */
 import { version } from '../../package.json';
 import { parseCommand, UsageError } from './cli/args';
+import { parseEnvCommand, runEnvCommand } from './cli/env';
 import { helpText } from './cli/help';
 import { EXIT, InputError, train } from './cli/train';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
+    // `env` has options of its own, so it is parsed apart from `train`'s.
+    if (argv[0] === 'env') return runEnvCommand(parseEnvCommand(argv.slice(1)));
     const command = parseCommand(argv);
     switch (command.kind) {
       case 'help':

@@ -15,6 +15,7 @@ import {
   RUN_LENS_TITLE,
 } from '../../server/src/editor';
 import { CommandIds } from '../../server/src/protocol/types';
+import { ENV_IDS } from '../../server/src/training/envs/registry';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const root = process.env.RL_LAB_ROOT ?? join(__dirname, '../..');
@@ -108,7 +109,7 @@ describe('completion', () => {
     const doc = editorDocument(text, URI);
     assert.deepEqual(labels(complete(doc, { line: 1, character: 8 })), ['ppo']);
     const env = complete(doc, { line: 2, character: 11 });
-    assert.deepEqual(labels(env), ['CartPole-v1', 'Pendulum-v1']);
+    assert.deepEqual(labels(env), [...ENV_IDS]);
     assert.deepEqual(env[0].textEdit && 'range' in env[0].textEdit ? env[0].textEdit.range : undefined, {
       start: { line: 2, character: 7 },
       end: { line: 2, character: 11 },
@@ -137,7 +138,7 @@ describe('completion', () => {
     const snippet = items.find((i) => i.label === 'new experiment');
     assert.ok(snippet && snippet.textEdit && 'newText' in snippet.textEdit);
     assert.match(snippet.textEdit.newText, /algo: \$\{2\|ppo\|\}/);
-    assert.match(snippet.textEdit.newText, /env: \$\{3\|CartPole-v1,Pendulum-v1\|\}/);
+    assert.ok(snippet.textEdit.newText.includes(`env: ${'$'}{3|${ENV_IDS.join(',')}|}`), snippet.textEdit.newText);
   });
 
   it('in a Zoo file leaves out algo and env', () => {
@@ -204,7 +205,7 @@ describe('code lenses', () => {
 
   it('in a Zoo file only for environments RL Lab has', () => {
     const lenses = codeLenses(editorDocument(ZOO, ZOO_URI));
-    assert.deepEqual(lenses.map((l) => (l.command?.arguments?.[0] as { experiment: string }).experiment), ['CartPole-v1', 'Pendulum-v1']);
+    assert.deepEqual(lenses.map((l) => (l.command?.arguments?.[0] as { experiment: string }).experiment), ['CartPole-v1', 'Pendulum-v1', 'MountainCarContinuous-v0', 'Acrobot-v1']);
   });
 });
 

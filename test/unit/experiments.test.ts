@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ENV_IDS } from '../../server/src/training/envs/registry';
 import {
   formatConfigError,
   listExperiments,
@@ -136,7 +137,7 @@ describe('parsing RL Baselines3 Zoo files', () => {
     assert.deepEqual(model.syntaxIssues, []);
     assert.deepEqual(
       model.experiments.map((e) => e.name),
-      ['atari', 'CartPole-v1', 'Pendulum-v1', 'MountainCarContinuous-v0', 'Acrobot-v1'],
+      ['atari', 'CartPole-v1', 'Pendulum-v1', 'MountainCarContinuous-v0', 'Acrobot-v1', 'BipedalWalker-v3'],
     );
   });
 
@@ -177,9 +178,9 @@ describe('parsing RL Baselines3 Zoo files', () => {
     assert.match(atari[0].message, /no environment 'atari'/);
     assert.ok(atari.some((i) => i.key === 'frame_stack' && /frame_stack/.test(i.message)));
     assert.ok(atari.some((i) => i.key === 'env_wrapper'));
-    const e = error(ZOO, ZOO_PATH, 'Acrobot-v1');
+    const e = error(ZOO, ZOO_PATH, 'BipedalWalker-v3');
     assert.equal(e.key, 'env');
-    assert.equal(e.line, 62);
+    assert.equal(e.line, ZOO.split('\n').indexOf('BipedalWalker-v3:') + 1);
   });
 
   it('reports an algorithm RL Lab lacks once, as a warning, and refuses to run it', () => {
@@ -224,7 +225,7 @@ describe('validation messages', () => {
 
   it('env and algo enums with did-you-mean, required keys', () => {
     assert.deepEqual(issuesOf('exp:\n  algo: ppo\n  env: CartPol-v1\n').map((i) => i.message), [
-      "unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: CartPole-v1, Pendulum-v1)",
+      `unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: ${ENV_IDS.join(', ')})`,
     ]);
     assert.deepEqual(issuesOf('exp:\n  algo: pppo\n  env: CartPole-v1\n').map((i) => i.message), ["unknown value 'pppo' — did you mean 'ppo'? (valid: ppo)"]);
     assert.deepEqual(issuesOf('exp:\n  env: CartPole-v1\n').map((i) => [i.key, i.text]), [['algo', 'exp']]);
@@ -263,6 +264,7 @@ describe('loadExperimentConfig', () => {
       experiment: 'exp',
       algo: 'ppo',
       env: 'CartPole-v1',
+      env_kwargs: {},
       n_envs: 1,
       n_timesteps: 100000,
       seed: 4,

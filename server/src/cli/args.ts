@@ -46,8 +46,10 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, target, ...extra] = positionals;
-  if (command === undefined) throw new UsageError('missing command; try `rl-lab train FILE[#EXPERIMENT]` or `rl-lab --help`');
-  if (command !== 'train') throw new UsageError(`unknown command '${command}'; the only command is 'train' (see rl-lab --help)`);
+  if (command === undefined) throw new UsageError('missing command; try `rl-lab train FILE[#EXPERIMENT]`, `rl-lab env list` or `rl-lab --help`');
+  // `env` is dispatched before this parser (cli.ts); it lands here only after a leading option.
+  if (command === 'env') throw new UsageError("put 'env' first: rl-lab env list | rl-lab env replay ... (see rl-lab --help)");
+  if (command !== 'train') throw new UsageError(`unknown command '${command}'; commands are 'train' and 'env' (see rl-lab --help)`);
   if (target === undefined) throw new UsageError('train: missing FILE[#EXPERIMENT]');
   if (extra.length) throw new UsageError(`train: unexpected argument '${extra[0]}'`);
 

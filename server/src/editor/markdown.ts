@@ -12,6 +12,7 @@ const TYPE_TEXT: Record<ParamSpec['type'], string> = {
   enum: 'one of a fixed set',
   schedule: 'number, or `lin_<start>` (linear decay to 0)',
   policy_kwargs: 'mapping, or a Python-dict string `"dict(...)"`',
+  env_kwargs: 'mapping of scalars, or a Python-dict string `"dict(...)"`',
 };
 
 export function paramMarkdown(spec: ParamSpec): string {

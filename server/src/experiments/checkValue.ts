@@ -4,6 +4,7 @@
  */
 import type { ParamSpec } from '../schema';
 import { didYouMean } from './didYouMean';
+import { interpretEnvKwargs, type EnvKwargsResult } from './envKwargs';
 import { interpretPolicyKwargs, type KwargsResult } from './policyKwargs';
 import { parsePyLiteral, PyParseError, type PyNode } from './pyDict';
 import { parseScheduleValue } from './schedule';
@@ -48,7 +49,30 @@ export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null 
         message: i.message,
         sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },
       }));
+    case 'env_kwargs':
+      return readEnvKwargs(value, tree).issues.map((i) => ({
+        severity: i.severity,
+        message: i.message,
+        sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },
+      }));
   }
+}
+
+/** env_kwargs from a Python-dict string (parsed as data) or a YAML mapping (as a tree). */
+export function readEnvKwargs(value: unknown, tree: PyNode | null): EnvKwargsResult {
+  if (typeof value === 'string') {
+    try {
+      return interpretEnvKwargs(parsePyLiteral(value));
+    } catch (e) {
+      if (!(e instanceof PyParseError)) throw e;
+      return { value: {}, issues: [{ severity: 'error', message: `not valid env_kwargs data: ${e.message}`, start: e.start, end: e.end }] };
+    }
+  }
+  if (tree) return interpretEnvKwargs(tree);
+  return {
+    value: {},
+    issues: [{ severity: 'error', message: `must be a mapping or a "dict(...)" string, got ${show(value)}`, start: 0, end: 0 }],
+  };
 }
 
 /** policy_kwargs from a Python-dict string (parsed as data) or a YAML mapping (as a tree). */

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { paramSpec, paramsFor, type AlgoId, type PolicyKwargs, type PpoHyperparameters, type ResolvedConfig } from '../schema';
-import { readPolicyKwargs } from './checkValue';
+import { readEnvKwargs, readPolicyKwargs } from './checkValue';
 import type { PyNode } from './pyDict';
 
 /** A key's value as validated, and its tree when it is a mapping or a list. */
@@ -39,10 +39,12 @@ export function resolveConfig(
   const hyperparameters: Record<string, unknown> = {};
   for (const spec of paramsFor(algo).filter((p) => p.algos !== 'all')) hyperparameters[spec.key] = get(spec.key);
   const seed = get('seed');
+  const envKwargs = values.get('env_kwargs');
   return {
     experiment,
     algo,
     env,
+    env_kwargs: envKwargs && envKwargs.value !== null ? readEnvKwargs(envKwargs.value, envKwargs.tree).value : {},
     n_envs: get('n_envs') as number,
     n_timesteps: get('n_timesteps') as number,
     seed: typeof seed === 'number' ? seed : drawSeed(),

@@ -4,9 +4,9 @@
  * implement (warnings) and cross-key checks. The editor's diagnostics and loadExperimentConfig
  * (CLI, StartRun) both read these issues, so the two always agree.
  */
-import { ENV_IDS, ENV_SPECS } from '../training/envs/registry';
+import { ENV_IDS, ENV_SPECS, makeDynamics } from '../training/envs/registry';
 import { ALGO_IDS, EXPERIMENT_PARAMS, isAlgoId, paramSpec, paramsFor, allParamKeys, type AlgoId, type ParamSpec } from '../schema';
-import { checkValue, type ValueIssue } from './checkValue';
+import { checkValue, readEnvKwargs, type ValueIssue } from './checkValue';
 import { didYouMean } from './didYouMean';
 import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, OffsetRange } from './model';
 import { HYPERPARAMETERS_KEY } from './parse';
@@ -46,6 +46,7 @@ export function validateExperiment(file: ExperimentFileModel, exp: ExperimentMod
   checkDuplicates(exp, issues);
   for (const entry of exp.entries) checkEntry(file, algo, entry, issues);
   checkBatchSize(exp, issues);
+  checkEnvKwargs(file, exp, issues);
   // A Zoo experiment for an environment RL Lab lacks cannot run anyway: its problems are only warnings.
   if (file.format === 'zoo' && !(exp.name in ENV_SPECS)) return issues.map((i) => ({ ...i, severity: 'warning' }));
   return issues;
@@ -139,6 +140,27 @@ function stringContentStart(text: string, range: OffsetRange, value: string): nu
   const quote = source[0];
   if ((quote === '"' || quote === "'") && source.slice(1, -1) === value) return range.start + 1;
   return undefined;
+}
+
+/**
+ * Whether the environment takes these env_kwargs: the registry builds its dynamics with them,
+ * so the editor reports exactly what training would reject (unknown option, gravity range...).
+ */
+function checkEnvKwargs(file: ExperimentFileModel, exp: ExperimentModel, issues: Issue[]): void {
+  const entry = exp.entries.find((e) => e.key === 'env_kwargs');
+  const env = experimentEnv(file, exp);
+  if (!entry || entry.value === null || typeof env !== 'string' || !(env in ENV_SPECS)) return;
+  if (issues.some((i) => i.key === 'env_kwargs')) return; // malformed already: reported once
+  try {
+    makeDynamics(env, readEnvKwargs(entry.value, entry.tree).value);
+  } catch (e) {
+    issues.push({
+      severity: 'error',
+      message: e instanceof Error ? e.message : String(e),
+      range: entry.valueRange.end > entry.valueRange.start ? entry.valueRange : entry.keyRange,
+      key: 'env_kwargs',
+    });
+  }
 }
 
 /** SB3 warns when a minibatch would be larger than the rollout; so do we. */

@@ -9,7 +9,6 @@ export const ZOO_UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   vec_env_wrapper: 'wrappers around the vectorized environment',
   frame_stack: 'stacking of consecutive observations',
   callback: 'training callbacks',
-  env_kwargs: 'keyword arguments for the environment constructor',
   eval_env_kwargs: 'keyword arguments for the evaluation environment',
   monitor_kwargs: 'Monitor wrapper options',
   use_sde: 'generalized State-Dependent Exploration',

@@ -12,6 +12,7 @@ import type {
   RunIdParams,
   RunMetricsNotification,
   RunMetricsResult,
+  RunPlaybackResult,
   RunSummary,
   StartRunParams,
   StartRunResult,
@@ -25,6 +26,8 @@ export const StopRunRequest = new RequestType<RunIdParams, StopRunResult, void>(
 export const ListRunsRequest = new RequestType<Record<string, never>, ListRunsResult, void>('rlLab/listRuns');
 /** All stored metrics of a run, read from its files (finished or live). */
 export const RunMetricsRequest = new RequestType<RunIdParams, RunMetricsResult, void>('rlLab/runMetrics');
+/** The run's recorded evaluation episode (`playback.json`), for the dashboard's playback. */
+export const RunPlaybackRequest = new RequestType<RunIdParams, RunPlaybackResult, void>('rlLab/runPlayback');
 /** Sent whenever a run's status or progress changes. */
 export const RunStatusNotification = new NotificationType<RunSummary>('rlLab/runStatus');
 /** New metric rows of a live run, batched (at least once a second while it logs). */

@@ -74,6 +74,33 @@ export interface RunMetricsNotification {
   rows: MetricRow[];
 }
 
+/**
+ * One evaluation episode of a finished run, for the dashboard's playback (`playback.json` in
+ * the run folder). frames[i] is the environment's render state after step i (frame 0: after
+ * the reset), so frames.length = rewards.length + 1. Per environment:
+ *   CartPole [x, x_dot, theta, theta_dot]; Acrobot [theta1, theta2, dtheta1, dtheta2];
+ *   MountainCar / MountainCarContinuous [position, velocity, action]; Pendulum [theta,
+ *   theta_dot, torque]; LunarLander [x, y, angle, leg1x, leg1y, leg1angle, leg2x, leg2y,
+ *   leg2angle, leg1contact, leg2contact, mainPower, sidePower] in Box2D world units, with
+ *   meta = { terrain: [[x, y], ...], helipad: [x1, x2, y], W, H, ... }.
+ */
+export interface PlaybackEpisode {
+  env: string;
+  /** Seconds per frame at 1x speed. */
+  dt: number;
+  meta?: Record<string, unknown>;
+  frames: number[][];
+  /** rewards[i] was received on the step from frame i to frame i + 1. */
+  rewards: number[];
+  /** How the episode ended: the MDP terminated, or the time limit cut it. */
+  terminated?: boolean;
+  truncated?: boolean;
+}
+export interface RunPlaybackResult {
+  /** null when the run has no recorded playback (still training, failed, or recorded before playback existed). */
+  episode: PlaybackEpisode | null;
+}
+
 // ---------------------------------------------------------------- editor commands
 
 /** Command ids: contributed in package.json, registered by the extension, used by code lenses. */
@@ -105,7 +132,9 @@ export type HostToWebview =
   /** The full stored series of one run (answer to `selectRun`); replaces what the webview held. */
   | { type: 'runMetrics'; payload: RunMetricsResult }
   /** Show this run (the dashboard was opened for it while already open). */
-  | { type: 'focus'; payload: RunIdParams };
+  | { type: 'focus'; payload: RunIdParams }
+  /** The evaluation episode of a run (answer to `requestPlayback`); null when it has none. */
+  | { type: 'playback'; payload: { runId: string; episode: PlaybackEpisode | null } };
 
 /** Webview -> host. */
 export type WebviewToHost =
@@ -113,6 +142,8 @@ export type WebviewToHost =
   | { type: 'stopRun'; payload: RunIdParams }
   /** The user picked a run; the host remembers it and answers with `runMetrics` when needed. */
   | { type: 'selectRun'; payload: RunIdParams }
+  /** The page wants the run's evaluation episode; the host answers with `playback`. */
+  | { type: 'requestPlayback'; payload: RunIdParams }
   | { type: 'error'; payload: { message: string } };
 
 /** What the dashboard keeps with `vscode.setState`; the panel serializer reads it back on reload. */

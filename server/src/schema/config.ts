@@ -5,6 +5,9 @@ export type ScheduleValue = number | string;
 
 export type Activation = 'tanh' | 'relu';
 
+/** One environment constructor option (`gym.make(id, key=value)`). */
+export type EnvKwargValue = number | boolean | string | null;
+
 export interface PolicyKwargs {
   net_arch: { pi: number[]; vf: number[] };
   activation_fn: Activation;
@@ -36,6 +39,11 @@ export interface ResolvedConfig {
   experiment: string;
   algo: AlgoId;
   env: string;
+  /**
+   * Constructor options of the environment (`gym.make(env, **env_kwargs)`), `{}` for none.
+   * Optional only so configs written before it existed still type-check; resolve always fills it.
+   */
+  env_kwargs?: Record<string, EnvKwargValue>;
   n_envs: number;
   n_timesteps: number;
   seed: number;

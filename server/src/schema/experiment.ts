@@ -26,6 +26,15 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     algos: 'all',
   },
   {
+    key: 'env_kwargs',
+    type: 'env_kwargs',
+    default: {},
+    summary: 'Options passed to the environment constructor (Gymnasium gym.make keyword arguments).',
+    explanation:
+      'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(continuous=True)"`, read as data. Values are numbers, booleans, strings or null. LunarLander-v3 takes `continuous`, `gravity` (between -12 and 0), `enable_wind`, `wind_power` and `turbulence_power`; `continuous: true` gives it the Box(2) action space of LunarLanderContinuous-v3. The classic-control environments take none.',
+    algos: 'all',
+  },
+  {
     key: 'n_envs',
     type: 'int',
     default: 1,

@@ -18,7 +18,9 @@ export type ParamType =
   /** A number, or `lin_<start>` for a linear decay from start to 0 over training (RL Zoo). */
   | 'schedule'
   /** Policy options: a YAML mapping or a Python-dict string such as "dict(net_arch=[64, 64])". */
-  | 'policy_kwargs';
+  | 'policy_kwargs'
+  /** Environment constructor options of scalars: a YAML mapping or "dict(continuous=True)". */
+  | 'env_kwargs';
 
 export type ParamValue = number | boolean | string | null | Record<string, unknown>;
 

@@ -9,6 +9,27 @@ export interface TrainHooks {
   onProgress?(globalStep: number, totalSteps: number, meanReturn?: number): void;
   /** Polled between rollouts; true ends training with status 'stopped'. */
   shouldStop?(): boolean;
+  /**
+   * Called once when training ends completed or stopped, before the model is freed: the
+   * caller's last chance to use the trained policy (the run store records a playback episode).
+   * It must not throw; a throw would fail the run.
+   */
+  onTrained?(policy: TrainedPolicy): void | Promise<void>;
+}
+
+/** The trained policy, for evaluation after training. */
+export interface TrainedPolicy {
+  /**
+   * The action for one observation, without exploration: argmax of the logits (Discrete) or
+   * the Gaussian mean clipped to the Box bounds. Returns an env action row (the index for
+   * Discrete), valid until the next call.
+   */
+  actDeterministic(obs: Float32Array): Float32Array;
+  /**
+   * What the policy's inputs were made from raw env observations during training (frozen
+   * observation normalization, VecNormalize-style); absent when it saw raw observations.
+   */
+  transformObs?(obs: Float32Array): Float32Array;
 }
 
 export interface TrainResult {

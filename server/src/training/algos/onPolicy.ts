@@ -4,7 +4,7 @@
  * the run store, cancellation and live metrics plug in through TrainHooks.
  */
 import type { EpisodeInfo } from '../envs/vecEnv';
-import type { MetricRow, TrainHooks, TrainResult } from '../types';
+import type { MetricRow, TrainedPolicy, TrainHooks, TrainResult } from '../types';
 
 /** The window of episodes behind `meanReturn` (SB3's ep_info_buffer is 100; the issue asks for 20). */
 const RECENT_EPISODES = 20;
@@ -26,6 +26,17 @@ export abstract class OnPolicyAlgorithm {
 
   /** Frees tensors and other resources. */
   abstract dispose(): void;
+
+  /** The current policy for evaluation (TrainHooks.onTrained); undefined for an algorithm without one. */
+  trainedPolicy(): TrainedPolicy | undefined {
+    return undefined;
+  }
+
+  /** Hands the trained policy to the caller before dispose() frees it. */
+  private async finish(hooks: TrainHooks): Promise<void> {
+    const policy = hooks.onTrained ? this.trainedPolicy() : undefined;
+    if (policy) await hooks.onTrained!(policy);
+  }
 
   protected recordEpisode(episode: EpisodeInfo): void {
     this.rolloutEpisodes.push(episode);
@@ -56,7 +67,10 @@ export abstract class OnPolicyAlgorithm {
     });
     try {
       while (this.globalStep < this.totalTimesteps) {
-        if (hooks.shouldStop?.()) return result('stopped');
+        if (hooks.shouldStop?.()) {
+          await this.finish(hooks);
+          return result('stopped');
+        }
         // CleanRL's annealing: 1 at the first update, towards 0 at the last.
         const progressRemaining = 1 - this.globalStep / this.totalTimesteps;
         const metrics = this.iteration(progressRemaining);
@@ -69,6 +83,7 @@ export abstract class OnPolicyAlgorithm {
         // Let the host process its messages (a stop request, IPC) between updates.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      await this.finish(hooks);
       return result('completed');
     } catch (err) {
       return result('failed', err instanceof Error ? err.message : String(err));

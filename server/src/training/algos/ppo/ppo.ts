@@ -13,6 +13,7 @@ import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
 import { clipByGlobalNorm, ScheduledAdam } from '../../nn/optimizer';
 import { Rng } from '../../rng';
 import { toSchedule, type Schedule } from '../../schedule';
+import type { TrainedPolicy } from '../../types';
 import { OnPolicyAlgorithm } from '../onPolicy';
 import { explainedVariance, RolloutBuffer } from './buffer';
 import { ppoLoss, type PpoCoefficients, type PpoLossResult, type PpoMinibatch, type PpoStats } from './loss';
@@ -66,9 +67,9 @@ export class PPO extends OnPolicyAlgorithm {
     this.maxGradNorm = hp.max_grad_norm;
     this.targetKl = hp.target_kl;
 
-    const spec = envSpec(config.env);
+    const spec = envSpec(config.env, config.env_kwargs);
     const nEnvs = config.n_envs;
-    this.env = makeVecEnv(config.env, nEnvs, config.seed);
+    this.env = makeVecEnv(config.env, nEnvs, config.seed, config.env_kwargs);
     this.actionDim = actionDim(spec);
     this.actionBounds = spec.actionSpace.kind === 'box' ? spec.actionSpace : null;
     this.net = new ActorCritic(this.env.obsDim, spec.actionSpace, config.policy_kwargs, Rng.stream(config.seed, 'init'));
@@ -246,6 +247,27 @@ export class PPO extends OnPolicyAlgorithm {
     }
     if (this.normalizeAdvantage && m > 1) normalize(batch.advantages);
     return { obs, batch };
+  }
+
+  /** Greedy actions from the current network: argmax logits, or the mean clipped to the Box. */
+  override trainedPolicy(): TrainedPolicy {
+    const pi = new Float32Array(this.net.piDim);
+    const value = new Float32Array(1);
+    const action = new Float32Array(this.actionDim);
+    return {
+      actDeterministic: (obs) => {
+        this.actor.act(obs, 1, this.env.obsDim, pi, value);
+        if (this.net.distribution === 'categorical') {
+          let best = 0;
+          for (let k = 1; k < pi.length; k++) if (pi[k] > pi[best]) best = k;
+          action[0] = best;
+        } else {
+          const { low, high } = this.actionBounds!;
+          for (let d = 0; d < action.length; d++) action[d] = Math.min(Math.max(pi[d], low[d]), high[d]);
+        }
+        return action;
+      },
+    };
   }
 
   dispose(): void {

@@ -1,0 +1,178 @@
+/**
+ * `rl-lab env list [--json]` and `rl-lab env replay --env ID --state JSON --actions JSON`:
+ * the built-in environments' metadata, and a trajectory from a given internal state, to compare
+ * our environments with Gymnasium's (issue 3: "rl-lab env replay agrees with Gymnasium to 1e-6").
+ */
+import { parseArgs } from 'node:util';
+import { ENV_IDS, envSpec, makeEnv } from '../training/envs/registry';
+import type { EnvSpec, Space } from '../training/envs/spaces';
+import { Rng } from '../training/rng';
+import { UsageError } from './args';
+
+export type EnvCommand =
+  | { kind: 'env-list'; json: boolean }
+  | { kind: 'env-replay'; env: string; state: string; actions: string };
+
+/** What `rl-lab env replay` prints: one observation, reward and pair of flags per action applied. */
+export interface ReplayResult {
+  obs: number[][];
+  rewards: number[];
+  terminated: boolean[];
+  truncated: boolean[];
+}
+
+/** `argv` after `env`. Mistakes are UsageErrors: one line on stderr, exit code 2. */
+export function parseEnvCommand(argv: readonly string[]): EnvCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        env: { type: 'string' },
+        state: { type: 'string' },
+        actions: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`env: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}`);
+  }
+  const { values, positionals } = parsed;
+  const [sub, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`env: unexpected argument '${extra[0]}'`);
+  if (sub === 'list') {
+    for (const flag of ['env', 'state', 'actions'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`env list: --${flag} is only for env replay`);
+    }
+    return { kind: 'env-list', json: values.json ?? false };
+  }
+  if (sub === 'replay') {
+    for (const flag of ['env', 'state', 'actions'] as const) {
+      if (values[flag] === undefined) throw new UsageError(`env replay: missing --${flag} (usage: rl-lab env replay --env ID --state JSON --actions JSON)`);
+    }
+    return { kind: 'env-replay', env: values.env!, state: values.state!, actions: values.actions! };
+  }
+  if (sub === undefined) throw new UsageError("env: missing subcommand; one of 'list', 'replay'");
+  throw new UsageError(`env: unknown subcommand '${sub}'; one of 'list', 'replay'`);
+}
+
+export function runEnvCommand(cmd: EnvCommand): number {
+  if (cmd.kind === 'env-list') {
+    const specs = ENV_IDS.map((id) => envSpec(id));
+    process.stdout.write(cmd.json ? `${JSON.stringify({ envs: specs.map(specJson) })}\n` : listTable(specs));
+    return 0;
+  }
+  process.stdout.write(`${JSON.stringify(replay(cmd.env, parseJson(cmd.state, '--state'), parseJson(cmd.actions, '--actions')))}\n`);
+  return 0;
+}
+
+/**
+ * Resets a fresh environment, sets its internal state, applies the actions until the episode
+ * ends (terminated, or truncated by the step limit counted from the reset) or they run out.
+ */
+export function replay(envId: string, state: unknown, actions: unknown): ReplayResult {
+  if (!ENV_IDS.includes(envId)) throw new UsageError(`env replay: unknown environment '${envId}'; known: ${ENV_IDS.join(', ')}`);
+  const spec = envSpec(envId);
+  const env = makeEnv(envId);
+  const stateDim = env.dynamics.stateDim;
+  if (!Array.isArray(state) || state.length !== stateDim || !state.every(isFiniteNumber)) {
+    throw new UsageError(`env replay: --state for ${envId} must be a JSON array of ${stateDim} finite numbers${stateHint(envId)}`);
+  }
+  if (!Array.isArray(actions)) throw new UsageError('env replay: --actions must be a JSON array');
+  const checked = actions.map((a, i) => checkAction(spec.actionSpace, a, i, envId));
+  env.reset(new Rng(0));
+  try {
+    env.setState(state);
+  } catch (e) {
+    throw new UsageError(`env replay: ${envId}: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}`);
+  }
+  const out: ReplayResult = { obs: [], rewards: [], terminated: [], truncated: [] };
+  for (const action of checked) {
+    const r = env.step(action);
+    out.obs.push(Array.from(r.obs)); // float32 values, written as doubles
+    out.rewards.push(r.reward);
+    out.terminated.push(r.terminated);
+    out.truncated.push(r.truncated);
+    if (r.terminated || r.truncated) break;
+  }
+  return out;
+}
+
+function checkAction(space: Space, a: unknown, i: number, envId: string): number | number[] {
+  if (space.kind === 'discrete') {
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= space.n) {
+      throw new UsageError(`env replay: action ${i} (${JSON.stringify(a)}) for ${envId} must be an integer in 0..${space.n - 1}`);
+    }
+    return a;
+  }
+  const dim = space.shape.reduce((x, y) => x * y, 1);
+  if (!Array.isArray(a) || a.length !== dim || !a.every(isFiniteNumber)) {
+    throw new UsageError(`env replay: action ${i} (${JSON.stringify(a)}) for ${envId} must be an array of ${dim} finite numbers`);
+  }
+  return a;
+}
+
+function parseJson(text: string, flag: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`env replay: ${flag} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** The state layouts of the addendum, named in error messages. */
+const STATE_LAYOUTS: Readonly<Record<string, string>> = {
+  'CartPole-v1': '[x, x_dot, theta, theta_dot]',
+  'Acrobot-v1': '[theta1, theta2, dtheta1, dtheta2]',
+  'MountainCar-v0': '[position, velocity]',
+  'MountainCarContinuous-v0': '[position, velocity]',
+  'Pendulum-v1': '[theta, theta_dot]',
+};
+
+function stateHint(envId: string): string {
+  const layout = STATE_LAYOUTS[envId];
+  return layout ? ` ${layout}` : '';
+}
+
+function spaceJson(s: Space): Record<string, unknown> {
+  return s.kind === 'discrete' ? { kind: 'discrete', n: s.n } : { kind: 'box', shape: s.shape, low: s.low, high: s.high };
+}
+
+function specJson(spec: EnvSpec): Record<string, unknown> {
+  return {
+    id: spec.id,
+    summary: spec.summary,
+    observation_space: spaceJson(spec.observationSpace),
+    action_space: spaceJson(spec.actionSpace),
+    reward_threshold: spec.rewardThreshold,
+    max_episode_steps: spec.maxEpisodeSteps,
+  };
+}
+
+/** Discrete(3); Box(1) [-2, 2] when every dimension has the same bounds; else Box(6). */
+function describeSpace(s: Space): string {
+  if (s.kind === 'discrete') return `Discrete(${s.n})`;
+  const uniform = s.low.every((v) => v === s.low[0]) && s.high.every((v) => v === s.high[0]);
+  return `Box(${s.shape.join('x')})${uniform ? ` [${s.low[0]}, ${s.high[0]}]` : ''}`;
+}
+
+function listTable(specs: EnvSpec[]): string {
+  const rows = [
+    ['id', 'observation', 'action', 'threshold', 'step limit'],
+    ...specs.map((s) => [
+      s.id,
+      describeSpace(s.observationSpace),
+      describeSpace(s.actionSpace),
+      s.rewardThreshold === null ? '-' : String(s.rewardThreshold),
+      String(s.maxEpisodeSteps),
+    ]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
