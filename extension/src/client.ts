@@ -11,10 +11,13 @@ import {
   ListRunsRequest,
   RunMetricsNotificationType,
   RunMetricsRequest,
+  RunPlaybackRequest,
   RunStatusNotification,
   StartRunRequest,
   StopRunRequest,
+  WorkspaceTrustNotification,
   type MetricRow,
+  type PlaybackEpisode,
   type RunMetricsNotification,
   type RunSummary,
   type StartRunParams,
@@ -81,6 +84,12 @@ export class TrainingServer implements vscode.Disposable {
     return (await client.sendRequest(StartRunRequest, params)).run;
   }
 
+  /** Tells a running server that the workspace is now trusted (custom environments may run). */
+  async notifyWorkspaceTrusted(): Promise<void> {
+    const client = this.client;
+    if (client?.isRunning()) await client.sendNotification(WorkspaceTrustNotification, { trusted: true });
+  }
+
   async stopRun(runId: string): Promise<boolean> {
     const client = await this.start();
     return (await client.sendRequest(StopRunRequest, { runId })).stopped;
@@ -96,6 +105,12 @@ export class TrainingServer implements vscode.Disposable {
     return (await client.sendRequest(RunMetricsRequest, { runId })).rows;
   }
 
+  /** The run's recorded evaluation episode, null when it has none. */
+  async runPlayback(runId: string): Promise<PlaybackEpisode | null> {
+    const client = await this.start();
+    return (await client.sendRequest(RunPlaybackRequest, { runId })).episode;
+  }
+
   private async createAndStart(): Promise<LanguageClient> {
     const module = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
@@ -104,7 +119,8 @@ export class TrainingServer implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelectorFor(this.config.experimentFiles),
-      initializationOptions: this.config.initializationOptions,
+      // A function, so a crash restart sends the current settings and workspace trust.
+      initializationOptions: () => this.config.initializationOptions,
       outputChannel: this.output,
     };
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

@@ -35,7 +35,8 @@ export class Config {
   }
 
   get initializationOptions(): ServerInitializationOptions {
-    return { experimentFiles: this.experimentFiles, backend: this.backend };
+    // Trust decides whether custom environments (user code) may run; read live, like the settings.
+    return { experimentFiles: this.experimentFiles, backend: this.backend, trusted: vscode.workspace.isTrusted };
   }
 
   /** True when the change touches a setting the running server was started with. */

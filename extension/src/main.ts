@@ -32,6 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RlLabA
     dashboard,
     vscode.window.createTreeView(ViewIds.runs, { treeDataProvider: tree, showCollapseAll: false }),
     ...registerCommands({ server, runs, dashboard }),
+    // A server not yet started reads trust from its initializationOptions; a running one is told.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void activeServer.notifyWorkspaceTrusted()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.needsServerRestart(e)) void activeServer.restart('settings changed').catch(showStartError);
     }),

@@ -34,18 +34,22 @@ import {
   ListRunsRequest,
   RunMetricsNotificationType,
   RunMetricsRequest,
+  RunPlaybackRequest,
   RunStatusNotification,
   StartRunRequest,
   StopRunRequest,
+  WorkspaceTrustNotification,
   type ListRunsResult,
   type RunIdParams,
   type ServerInitializationOptions,
   type RunMetricsResult,
+  type RunPlaybackResult,
   type StartRunParams,
   type StartRunResult,
   type StopRunResult,
 } from './protocol';
 import { RunManager } from './training/runManager';
+import { CUSTOM_ENV } from './training/envs/custom/id';
 
 export interface ServerOptions {
   /** The bundled training worker, `dist/worker.js`. */
@@ -59,6 +63,8 @@ export class RlLabServer {
   private patterns = new ExperimentFilePatterns();
   private workspaceRoot = process.cwd();
   private backend: string | undefined;
+  /** Workspace trust as the client reported it; custom environments (user code) need it. */
+  private trusted = false;
   private runManager: RunManager | undefined;
 
   constructor(
@@ -73,9 +79,14 @@ export class RlLabServer {
     c.onCompletion((p) => this.onDocument(p, complete) ?? []);
     c.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
     c.onRequest(StartRunRequest, (p) => this.startRun(p));
+    c.onNotification(WorkspaceTrustNotification, (p) => {
+      // Trust can be granted while the server runs; it is never revoked without a restart.
+      if (p.trusted === true) this.trusted = true;
+    });
     c.onRequest(StopRunRequest, (p) => this.stopRun(p));
     c.onRequest(ListRunsRequest, () => this.listRuns());
     c.onRequest(RunMetricsRequest, (p) => this.runMetrics(p));
+    c.onRequest(RunPlaybackRequest, (p) => this.runPlayback(p));
     c.onShutdown(() => this.dispose());
     this.disposables.push(
       this.documents.onDidChangeContent((e) => this.publishDiagnostics(e.document)),
@@ -100,6 +111,7 @@ export class RlLabServer {
     else if (params.rootPath) this.workspaceRoot = params.rootPath;
     const options = readInitializationOptions(params.initializationOptions);
     this.backend = options.backend;
+    this.trusted = options.trusted;
     const roots = (params.workspaceFolders ?? []).map((f) => filePathFromUri(f.uri));
     this.patterns = new ExperimentFilePatterns(options.experimentFiles ?? DEFAULT_EXPERIMENT_FILES, roots.length ? roots : [this.workspaceRoot]);
     return {
@@ -163,6 +175,13 @@ export class RlLabServer {
     const overrides = [...(p.overrides ?? []), ...(p.seed !== undefined ? [`seed=${p.seed}`] : [])];
     const loaded = loadExperimentConfig(text, filePath, p.experiment, overrides);
     if ('error' in loaded) throw new ResponseError(ErrorCodes.InvalidParams, formatConfigError({ ...loaded.error, file: shownPath }));
+    if (loaded.config.env === CUSTOM_ENV && !this.trusted) {
+      const module = this.displayPath(loaded.config.env_module ?? '');
+      throw new ResponseError(
+        ErrorCodes.InvalidRequest,
+        `${shownPath}: experiment '${loaded.config.experiment}' runs code from ${module} (a custom environment), and custom environments run only in a trusted workspace. Trust this workspace (Workspaces: Manage Workspace Trust) or train it with the CLI: rl-lab train ${shownPath}#${loaded.config.experiment}`,
+      );
+    }
     const run = this.runs().start({ filePath, experiment: loaded.config.experiment, config: loaded.config });
     return { run };
   }
@@ -179,6 +198,10 @@ export class RlLabServer {
     return { runId: p.runId, rows: this.runs().metrics(p.runId) };
   }
 
+  private runPlayback(p: RunIdParams): RunPlaybackResult {
+    return { episode: this.runs().playback(p.runId) };
+  }
+
   /** Workspace-relative when inside the workspace, as error messages show it. */
   private displayPath(filePath: string): string {
     const rel = path.relative(this.workspaceRoot, filePath);
@@ -190,12 +213,14 @@ export class RlLabServer {
  * `initializationOptions` as the extension sends them; every field is optional here so the
  * server also runs on its own (`node dist/server.js --stdio` from any LSP client).
  */
-function readInitializationOptions(raw: unknown): { experimentFiles?: string[]; backend?: string } {
-  if (typeof raw !== 'object' || raw === null) return {};
+function readInitializationOptions(raw: unknown): { experimentFiles?: string[]; backend?: string; trusted: boolean } {
+  if (typeof raw !== 'object' || raw === null) return { trusted: false };
   const o = raw as Partial<Record<keyof ServerInitializationOptions, unknown>>;
   const files = Array.isArray(o.experimentFiles) ? o.experimentFiles.filter((f): f is string => typeof f === 'string') : undefined;
   return {
     experimentFiles: files && files.length ? files : undefined,
     backend: typeof o.backend === 'string' && o.backend !== 'auto' ? o.backend : undefined,
+    // Only an explicit `true` trusts: a client that says nothing gets no user code run.
+    trusted: o.trusted === true,
   };
 }

@@ -32,6 +32,7 @@ import {
   TERMINAL_STATUSES,
   type RunSummary,
 } from '../../server/src/protocol';
+import { ENV_IDS } from '../../server/src/training/envs/registry';
 import { LspClient, messageText, repoRoot } from './lspClient';
 
 const fixture = (name: string) => readFileSync(join(repoRoot, 'test/fixtures', name), 'utf8');
@@ -88,7 +89,7 @@ describe('language server over LSP (stdio)', () => {
     assert.ok(items(keys).includes('clip_range'));
     assert.ok(!items(keys).includes('algo'));
     const envs = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: u }, position: { line: 2, character: 7 } });
-    assert.deepEqual(items(envs), ['CartPole-v1', 'Pendulum-v1']);
+    assert.deepEqual(items(envs), [...ENV_IDS, 'custom']);
   });
 
   it('publishes diagnostics for a bad file: unknown key with did-you-mean, wrong type, out of range', async () => {
@@ -135,9 +136,9 @@ describe('language server over LSP (stdio)', () => {
     await client.open(u, fixture('hyperparams/ppo.yml'));
     const { diagnostics } = await diags;
     assert.ok(diagnostics.length > 0 && diagnostics.every((d) => d.severity === 2));
-    assert.ok(diagnostics.some((d) => messageText(d).includes("'normalize'")));
+    assert.ok(diagnostics.some((d) => messageText(d).includes("'use_sde'")));
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } });
-    assert.deepEqual(lenses?.map((l) => l.command?.arguments?.[0]?.experiment), ['CartPole-v1', 'Pendulum-v1']);
+    assert.deepEqual(lenses?.map((l) => l.command?.arguments?.[0]?.experiment), ['CartPole-v1', 'Pendulum-v1', 'MountainCarContinuous-v0', 'Acrobot-v1']);
   });
 
   it('shows a Run lens above each experiment', async () => {

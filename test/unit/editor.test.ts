@@ -81,7 +81,7 @@ describe('hover', () => {
   it('works on keys merged and written in a Zoo file', () => {
     const zoo = editorDocument(ZOO, ZOO_URI);
     assert.match(hoverText(hover(zoo, at(ZOO, 'gae_lambda', 1, 1))), /GAE lambda/);
-    assert.match(hoverText(hover(zoo, at(ZOO, 'normalize:', 1))), /does not act on it yet/);
+    assert.match(hoverText(hover(zoo, at(ZOO, 'normalize:', 1))), /SB3 VecNormalize/);
   });
 });
 
@@ -109,7 +109,7 @@ describe('completion', () => {
     const doc = editorDocument(text, URI);
     assert.deepEqual(labels(complete(doc, { line: 1, character: 8 })), ['ppo']);
     const env = complete(doc, { line: 2, character: 11 });
-    assert.deepEqual(labels(env), [...ENV_IDS]);
+    assert.deepEqual(labels(env), [...ENV_IDS, 'custom']);
     assert.deepEqual(env[0].textEdit && 'range' in env[0].textEdit ? env[0].textEdit.range : undefined, {
       start: { line: 2, character: 7 },
       end: { line: 2, character: 11 },
@@ -185,7 +185,7 @@ describe('diagnostics', () => {
 
   it('report a value merged into several experiments once', () => {
     const zoo = diagnostics(editorDocument(ZOO, ZOO_URI));
-    assert.equal(zoo.filter((d) => String(d.message).includes("'normalize'") && d.range.start.line === 32).length, 1);
+    assert.equal(zoo.filter((d) => String(d.message).includes("'use_sde'") && d.range.start.line === 43).length, 1);
     assert.ok(zoo.every((d) => d.severity === 2), 'a real Zoo file gives only warnings');
   });
 });

@@ -165,11 +165,13 @@ describe('parsing RL Baselines3 Zoo files', () => {
 
   it('warns (never errors) about keys RL Lab does not implement, naming the key', () => {
     const pendulum = issuesOf(ZOO, ZOO_PATH, 'Pendulum-v1');
-    assert.deepEqual(pendulum.map((i) => [i.severity, i.key]), [['warning', 'normalize'], ['warning', 'use_sde'], ['warning', 'sde_sample_freq']]);
+    assert.deepEqual(pendulum.map((i) => [i.severity, i.key]), [['warning', 'use_sde'], ['warning', 'sde_sample_freq']]);
     const r = loadExperimentConfig(ZOO, ZOO_PATH, 'Pendulum-v1');
     assert.ok('config' in r);
-    assert.deepEqual(r.warnings.map((w) => w.key), ['normalize', 'use_sde', 'sde_sample_freq']);
-    assert.deepEqual(r.warnings.map((w) => w.line), [33, 44, 45]);
+    assert.deepEqual(r.warnings.map((w) => w.key), ['use_sde', 'sde_sample_freq']);
+    assert.deepEqual(r.warnings.map((w) => w.line), [44, 45]);
+    // `normalize: true` is implemented: SB3's VecNormalize defaults with the file's gamma.
+    assert.deepEqual(r.config.normalize, { norm_obs: true, norm_reward: true, clip_obs: 10, clip_reward: 10, gamma: 0.9, epsilon: 1e-8 });
   });
 
   it('warns about unknown env ids, and refuses to run them', () => {
@@ -225,7 +227,7 @@ describe('validation messages', () => {
 
   it('env and algo enums with did-you-mean, required keys', () => {
     assert.deepEqual(issuesOf('exp:\n  algo: ppo\n  env: CartPol-v1\n').map((i) => i.message), [
-      `unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: ${ENV_IDS.join(', ')})`,
+      `unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: ${[...ENV_IDS, 'custom'].join(', ')})`,
     ]);
     assert.deepEqual(issuesOf('exp:\n  algo: pppo\n  env: CartPole-v1\n').map((i) => i.message), ["unknown value 'pppo' — did you mean 'ppo'? (valid: ppo)"]);
     assert.deepEqual(issuesOf('exp:\n  env: CartPole-v1\n').map((i) => [i.key, i.text]), [['algo', 'exp']]);
@@ -265,6 +267,7 @@ describe('loadExperimentConfig', () => {
       algo: 'ppo',
       env: 'CartPole-v1',
       env_kwargs: {},
+      normalize: false,
       n_envs: 1,
       n_timesteps: 100000,
       seed: 4,

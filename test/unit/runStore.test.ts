@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,14 +100,22 @@ describe('run store', () => {
     );
   });
 
-  it('records the git commit when the file is in a repo', () => {
-    // This repository itself is a git checkout.
-    const repoFile = join(__dirname, '../../package.json');
-    const runsDir = join(tempWorkspace(), 'runs');
-    const run = createRun({ runsDir, workspaceRoot: join(__dirname, '../..'), filePath: repoFile, config });
-    assert.match(run.gitCommit ?? '', /^[0-9a-f]{40}$/);
-    assert.equal(typeof run.gitDirty, 'boolean');
-    assert.equal(run.file, 'package.json');
+  it('records the git commit and dirty flag when the file is in a repo', () => {
+    // A repository of its own, so the test holds in a tarball or a clone without commits too.
+    const ws = tempWorkspace();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ws, stdio: 'pipe' }).toString().trim();
+    git('init', '-q');
+    writeFileSync(join(ws, 'exp.rl.yaml'), 'x: 1\n');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init');
+    const head = git('rev-parse', 'HEAD');
+    const run = createRun({ runsDir: join(ws, 'runs'), workspaceRoot: ws, filePath: join(ws, 'exp.rl.yaml'), config });
+    assert.equal(run.gitCommit, head);
+    assert.equal(run.gitDirty, false);
+    assert.equal(run.file, 'exp.rl.yaml');
+    writeFileSync(join(ws, 'exp.rl.yaml'), 'x: 2\n');
+    const dirty = createRun({ runsDir: join(ws, 'runs'), workspaceRoot: ws, filePath: join(ws, 'exp.rl.yaml'), config });
+    assert.equal(dirty.gitDirty, true);
   });
 
   it('skips a torn last line and unparseable lines when reading metrics', () => {

@@ -1,6 +1,8 @@
 import type { HostToWebview, WebviewToHost } from '../../server/src/protocol/types';
 import { ChartGrid } from './charts/grid';
 import { parseHostMessage } from './messages';
+import { PlaybackPanel } from './playback/panel';
+import { PlaybackView } from './playback/view';
 import { DashboardModel } from './state';
 import { Header } from './views/header';
 import { registerToolkit } from './views/toolkit';
@@ -14,6 +16,12 @@ registerToolkit();
 const vscode = vscodeApi();
 const model = new DashboardModel();
 const charts = new ChartGrid(byId('charts'));
+// The playback section sits between the header and the charts.
+const playbackRoot = document.createElement('section');
+byId('charts').before(playbackRoot);
+const playback = new PlaybackPanel(new PlaybackView(playbackRoot), (runId) =>
+  post({ type: 'requestPlayback', payload: { runId } }),
+);
 const header = new Header(byId('header'), {
   select: (runId) => {
     if (!model.select(runId)) return;
@@ -35,6 +43,7 @@ function showSelected(): void {
   header.render(model.runList(), model.run(selected));
   charts.show(model.rows(selected));
   charted = selected;
+  playback.update(model.run(selected));
   vscode.setState({ selected });
 }
 
@@ -63,7 +72,10 @@ function handle(message: HostToWebview): void {
     case 'runStatus': {
       model.applyStatus(message.payload);
       if (model.selected !== charted) showSelected();
-      else header.render(model.runList(), model.run(model.selected));
+      else {
+        header.render(model.runList(), model.run(model.selected));
+        playback.update(model.run(model.selected));
+      }
       return;
     }
     case 'focus': {
@@ -72,6 +84,11 @@ function handle(message: HostToWebview): void {
         showSelected();
         post({ type: 'selectRun', payload: { runId } });
       }
+      return;
+    }
+    case 'playback': {
+      const { runId, episode } = message.payload;
+      playback.receive(runId, episode);
       return;
     }
     default: {

@@ -1,4 +1,4 @@
-import type { HostToWebview, MetricRow, RunSummary } from '../../server/src/protocol/types';
+import { isPlaybackEpisode, type HostToWebview, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
 
 /**
  * Messages from the host arrive on `window` as `unknown`; this checks the envelope and the
@@ -28,6 +28,11 @@ export function parseHostMessage(value: unknown): HostToWebview | undefined {
       return isRun(payload) ? { type, payload } : undefined;
     case 'focus':
       return typeof payload.runId === 'string' ? { type, payload: { runId: payload.runId } } : undefined;
+    case 'playback': {
+      const { runId, episode } = payload;
+      if (typeof runId !== 'string' || !(episode === null || isPlaybackEpisode(episode))) return undefined;
+      return { type, payload: { runId, episode } };
+    }
     default: {
       const unknownType: never = type;
       void unknownType;

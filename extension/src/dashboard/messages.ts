@@ -12,6 +12,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       return { type };
     case 'stopRun':
     case 'selectRun':
+    case 'requestPlayback':
       return isRecord(value.payload) && typeof value.payload.runId === 'string'
         ? { type, payload: { runId: value.payload.runId } }
         : undefined;

@@ -156,6 +156,12 @@ class DashboardPanel {
         this.post({ type: 'runMetrics', payload: { runId, rows } });
         return;
       }
+      case 'requestPlayback': {
+        const { runId } = message.payload;
+        const episode = await this.server.runPlayback(runId);
+        this.post({ type: 'playback', payload: { runId, episode } });
+        return;
+      }
       case 'stopRun': {
         const stopped = await this.server.stopRun(message.payload.runId);
         if (!stopped) void vscode.window.showInformationMessage('RL Lab: that run is not running any more.');

@@ -8,6 +8,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import { ALGO_IDS, EXPERIMENT_PARAMS, paramSpec, paramsFor, type AlgoId, type ParamSpec } from '../schema';
 import { experimentAlgo, HYPERPARAMETERS_KEY, POLICY_KWARGS_KEYS, type ExperimentModel } from '../experiments';
 import { ENV_IDS, ENV_SPECS } from '../training/envs/registry';
+import { CUSTOM_ENV } from '../training/envs/custom/id';
 import type { EditorDocument } from './document';
 import { experimentAt } from './locate';
 import { algoMarkdown, envMarkdown, paramMarkdown } from './markdown';
@@ -153,7 +154,9 @@ function valueItems(spec: ParamSpec, range: Range): CompletionItem[] {
     textEdit: { range, newText: label },
   });
   const items: CompletionItem[] = [];
-  if (spec.key === 'env') return ENV_IDS.map((id) => envItem(id, range, id));
+  if (spec.key === 'env') {
+    return [...ENV_IDS.map((id) => envItem(id, range, id)), item(CUSTOM_ENV, paramMarkdown(spec), 'your own environment module (set env_module)')];
+  }
   if (spec.key === 'algo') items.push(...(spec.values ?? []).map((v) => item(v, algoMarkdown(v))));
   else if (spec.type === 'enum') items.push(...(spec.values ?? []).map((v) => item(v)));
   else if (spec.type === 'bool') items.push(item('true'), item('false'));

@@ -13,6 +13,7 @@ const TYPE_TEXT: Record<ParamSpec['type'], string> = {
   schedule: 'number, or `lin_<start>` (linear decay to 0)',
   policy_kwargs: 'mapping, or a Python-dict string `"dict(...)"`',
   env_kwargs: 'mapping of scalars, or a Python-dict string `"dict(...)"`',
+  normalize: 'true | false, or VecNormalize options: a mapping or a Python-dict string `"{...}"`',
 };
 
 export function paramMarkdown(spec: ParamSpec): string {

@@ -5,6 +5,7 @@
 import type { ParamSpec } from '../schema';
 import { didYouMean } from './didYouMean';
 import { interpretEnvKwargs, type EnvKwargsResult } from './envKwargs';
+import { readNormalize } from './normalize';
 import { interpretPolicyKwargs, type KwargsResult } from './policyKwargs';
 import { parsePyLiteral, PyParseError, type PyNode } from './pyDict';
 import { parseScheduleValue } from './schedule';
@@ -45,6 +46,13 @@ export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null 
     }
     case 'policy_kwargs':
       return readPolicyKwargs(value, tree).issues.map((i) => ({
+        severity: i.severity,
+        message: i.message,
+        sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },
+      }));
+    case 'normalize':
+      if (typeof value === 'boolean') return [];
+      return readNormalize(value, tree).issues.map((i) => ({
         severity: i.severity,
         message: i.message,
         sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },

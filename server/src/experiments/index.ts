@@ -4,6 +4,8 @@
  * validation are what the editor features use.
  */
 import { ENV_IDS, ENV_SPECS } from '../training/envs/registry';
+import { CUSTOM_ENV } from '../training/envs/custom/id';
+import { resolveEnvModule } from '../training/envs/custom/path';
 import { isAlgoId, paramSpec, paramsFor, allParamKeys, ALGO_IDS, type ResolvedConfig } from '../schema';
 import { checkValue } from './checkValue';
 import { didYouMean } from './didYouMean';
@@ -16,7 +18,8 @@ import { ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
 
 export * from './model';
 export { parseExperimentFile, isTemplateName, HYPERPARAMETERS_KEY } from './parse';
-export { validateExperiment, validateFile, experimentAlgo, experimentEnv, issueText } from './validate';
+export { validateExperiment, validateFile, experimentAlgo, experimentEnv, issueText, actionSpaceProblem } from './validate';
+export { readNormalize, resolveNormalize, NORMALIZE_KEYS } from './normalize';
 export { detectFormat } from './format';
 export { parseScheduleValue, type ParsedSchedule } from './schedule';
 export { readPolicyKwargs, rangeText, formatDefault } from './checkValue';
@@ -111,11 +114,13 @@ export function loadExperimentConfig(
   const algo = file.format === 'zoo' ? file.fileAlgo : values.get('algo')?.value;
   const env = file.format === 'zoo' ? exp.name : values.get('env')?.value;
   if (!isAlgoId(algo)) return fail(expLine, `unknown algorithm ${String(algo)} (implemented: ${ALGO_IDS.join(', ')})`, 'algo');
-  if (typeof env !== 'string' || !(env in ENV_SPECS)) {
+  if (typeof env !== 'string' || !(env in ENV_SPECS || env === CUSTOM_ENV)) {
     return fail(expLine, `RL Lab has no environment '${String(env)}'${didYouMean(String(env), ENV_IDS)} (available: ${ENV_IDS.join(', ')})`, 'env');
   }
   const warnings = [...remaining.filter((i) => i.severity === 'warning').map(toError), ...overrideIssues];
-  return { config: resolveConfig(exp.name, algo, env, values, drawSeed), warnings };
+  const config = resolveConfig(exp.name, algo, env, values, drawSeed);
+  if (config.env_module !== undefined) config.env_module = resolveEnvModule(filePath, config.env_module);
+  return { config, warnings };
 }
 
 function pickExperiment(file: ExperimentFileModel, name: string | undefined): ExperimentModel | undefined {

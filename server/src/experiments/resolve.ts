@@ -5,7 +5,9 @@
 import { randomInt } from 'node:crypto';
 import { paramSpec, paramsFor, type AlgoId, type PolicyKwargs, type PpoHyperparameters, type ResolvedConfig } from '../schema';
 import { readEnvKwargs, readPolicyKwargs } from './checkValue';
+import { readNormalize, resolveNormalize } from './normalize';
 import type { PyNode } from './pyDict';
+import { CUSTOM_ENV } from '../training/envs/custom/id';
 
 /** A key's value as validated, and its tree when it is a mapping or a list. */
 export interface SettledValue {
@@ -39,12 +41,17 @@ export function resolveConfig(
   const hyperparameters: Record<string, unknown> = {};
   for (const spec of paramsFor(algo).filter((p) => p.algos !== 'all')) hyperparameters[spec.key] = get(spec.key);
   const seed = get('seed');
+  const normalize = values.get('normalize');
+  const envModule = get('env_module');
   const envKwargs = values.get('env_kwargs');
   return {
     experiment,
     algo,
     env,
     env_kwargs: envKwargs && envKwargs.value !== null ? readEnvKwargs(envKwargs.value, envKwargs.tree).value : {},
+    // Made absolute against the experiment file's folder by loadExperimentConfig.
+    ...(env === CUSTOM_ENV && typeof envModule === 'string' ? { env_module: envModule } : {}),
+    normalize: resolveNormalize(normalize ? readNormalize(normalize.value, normalize.tree).value : false, hyperparameters.gamma as number),
     n_envs: get('n_envs') as number,
     n_timesteps: get('n_timesteps') as number,
     seed: typeof seed === 'number' ? seed : drawSeed(),

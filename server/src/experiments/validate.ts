@@ -4,8 +4,11 @@
  * implement (warnings) and cross-key checks. The editor's diagnostics and loadExperimentConfig
  * (CLI, StartRun) both read these issues, so the two always agree.
  */
-import { ENV_IDS, ENV_SPECS, makeDynamics } from '../training/envs/registry';
-import { ALGO_IDS, EXPERIMENT_PARAMS, isAlgoId, paramSpec, paramsFor, allParamKeys, type AlgoId, type ParamSpec } from '../schema';
+import { ENV_IDS, ENV_SPECS, envSpec, makeDynamics } from '../training/envs/registry';
+import { CUSTOM_ENV } from '../training/envs/custom/id';
+import { customEnvPathProblem } from '../training/envs/custom/path';
+import type { EnvSpec } from '../training/envs/spaces';
+import { ALGOS, ALGO_IDS, EXPERIMENT_PARAMS, isAlgoId, paramSpec, paramsFor, allParamKeys, type AlgoId, type AlgoSpec, type ParamSpec } from '../schema';
 import { checkValue, readEnvKwargs, type ValueIssue } from './checkValue';
 import { didYouMean } from './didYouMean';
 import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, OffsetRange } from './model';
@@ -47,6 +50,8 @@ export function validateExperiment(file: ExperimentFileModel, exp: ExperimentMod
   for (const entry of exp.entries) checkEntry(file, algo, entry, issues);
   checkBatchSize(exp, issues);
   checkEnvKwargs(file, exp, issues);
+  checkCustomEnv(file, exp, issues);
+  checkActionSpace(file, exp, algo, issues);
   // A Zoo experiment for an environment RL Lab lacks cannot run anyway: its problems are only warnings.
   if (file.format === 'zoo' && !(exp.name in ENV_SPECS)) return issues.map((i) => ({ ...i, severity: 'warning' }));
   return issues;
@@ -161,6 +166,65 @@ function checkEnvKwargs(file: ExperimentFileModel, exp: ExperimentModel, issues:
       key: 'env_kwargs',
     });
   }
+}
+
+/**
+ * `env: custom` needs `env_module`, a file that exists (relative to the experiment file).
+ * Only its presence is checked here: the module itself is loaded and checked by the training
+ * process, never by the language server.
+ */
+function checkCustomEnv(file: ExperimentFileModel, exp: ExperimentModel, issues: Issue[]): void {
+  const entry = exp.entries.find((e) => e.key === 'env_module');
+  const isCustom = experimentEnv(file, exp) === CUSTOM_ENV;
+  const range = (e: EntryModel): OffsetRange => (e.valueRange.end > e.valueRange.start ? e.valueRange : e.keyRange);
+  if (!isCustom) {
+    if (entry && entry.value !== null) {
+      issues.push({ severity: 'warning', message: `'env_module' is only used with 'env: ${CUSTOM_ENV}'; it is ignored`, range: entry.keyRange, key: 'env_module' });
+    }
+    return;
+  }
+  if (!entry || entry.value === null) {
+    const envEntry = exp.entries.find((e) => e.key === 'env');
+    issues.push({
+      severity: 'error',
+      message: `'env: ${CUSTOM_ENV}' needs 'env_module', the path of a module exporting the environment (e.g. env_module: ./envs/gridworld.js)`,
+      range: envEntry ? range(envEntry) : exp.nameRange,
+      key: 'env_module',
+    });
+    return;
+  }
+  if (typeof entry.value !== 'string') return; // wrong type: reported by checkValue
+  const problem = customEnvPathProblem(file.filePath, entry.value);
+  if (problem) issues.push({ severity: 'error', message: problem, range: range(entry), key: 'env_module' });
+}
+
+/**
+ * A discrete-only algorithm cannot act in a continuous action space (and vice versa): an
+ * error on the env (or the algo) rather than a failure when training starts.
+ */
+function checkActionSpace(file: ExperimentFileModel, exp: ExperimentModel, algo: AlgoId | undefined, issues: Issue[]): void {
+  const env = experimentEnv(file, exp);
+  if (!algo || typeof env !== 'string' || !(env in ENV_SPECS)) return;
+  if (issues.some((i) => i.key === 'env_kwargs' && i.severity === 'error')) return;
+  const kwargs = exp.entries.find((e) => e.key === 'env_kwargs');
+  let spec: EnvSpec;
+  try {
+    spec = envSpec(env, kwargs && kwargs.value !== null ? readEnvKwargs(kwargs.value, kwargs.tree).value : {});
+  } catch {
+    return;
+  }
+  const message = actionSpaceProblem(ALGOS[algo], spec);
+  if (!message) return;
+  const at = exp.entries.find((e) => e.key === 'env') ?? exp.entries.find((e) => e.key === 'algo');
+  issues.push({ severity: 'error', message, range: at ? at.valueRange : exp.nameRange, key: 'env' });
+}
+
+/** Why `algo` cannot train on `env`'s action space, or undefined when it can. */
+export function actionSpaceProblem(algo: AlgoSpec, env: EnvSpec): string | undefined {
+  const kind = env.actionSpace.kind === 'discrete' ? 'discrete' : 'continuous';
+  if (algo.actionSpaces.includes(kind)) return undefined;
+  const space = env.actionSpace.kind === 'discrete' ? `Discrete(${env.actionSpace.n})` : `Box(${env.actionSpace.shape.join(', ')},)`;
+  return `${algo.name} (${algo.id}) supports only ${algo.actionSpaces.join(' and ')} action spaces, but ${env.id} has a ${kind} action space ${space}`;
 }
 
 /** SB3 warns when a minibatch would be larger than the rollout; so do we. */

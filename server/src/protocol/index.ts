@@ -17,6 +17,7 @@ import type {
   StartRunParams,
   StartRunResult,
   StopRunResult,
+  WorkspaceTrustParams,
 } from './types';
 
 export * from './types';
@@ -32,4 +33,5 @@ export const RunPlaybackRequest = new RequestType<RunIdParams, RunPlaybackResult
 export const RunStatusNotification = new NotificationType<RunSummary>('rlLab/runStatus');
 /** New metric rows of a live run, batched (at least once a second while it logs). */
 export const RunMetricsNotificationType = new NotificationType<RunMetricsNotification>('rlLab/runMetrics');
-
+/** Extension -> server: the workspace became trusted (custom environments may run from now on). */
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('rlLab/workspaceTrust');

@@ -83,6 +83,7 @@ export interface RunMetricsNotification {
  *   theta_dot, torque]; LunarLander [x, y, angle, leg1x, leg1y, leg1angle, leg2x, leg2y,
  *   leg2angle, leg1contact, leg2contact, mainPower, sidePower] in Box2D world units, with
  *   meta = { terrain: [[x, y], ...], helipad: [x1, x2, y], W, H, ... }.
+ * A custom environment without renderState() records its observations instead.
  */
 export interface PlaybackEpisode {
   env: string;
@@ -95,6 +96,23 @@ export interface PlaybackEpisode {
   /** How the episode ended: the MDP terminated, or the time limit cut it. */
   terminated?: boolean;
   truncated?: boolean;
+}
+/** Shape check for a PlaybackEpisode read from a file or received as a message. */
+export function isPlaybackEpisode(data: unknown): data is PlaybackEpisode {
+  if (typeof data !== 'object' || data === null) return false;
+  const e = data as Record<string, unknown>;
+  const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+  return (
+    typeof e.env === 'string' &&
+    typeof e.dt === 'number' &&
+    e.dt > 0 &&
+    Array.isArray(e.frames) &&
+    e.frames.length > 0 &&
+    e.frames.every(numbers) &&
+    numbers(e.rewards) &&
+    e.rewards.length === e.frames.length - 1 &&
+    (e.meta === undefined || (typeof e.meta === 'object' && e.meta !== null && !Array.isArray(e.meta)))
+  );
 }
 export interface RunPlaybackResult {
   /** null when the run has no recorded playback (still training, failed, or recorded before playback existed). */
@@ -157,6 +175,15 @@ export interface ServerInitializationOptions {
   experimentFiles: string[];
   /** Preferred TensorFlow.js backend; `auto` picks the best that loads. */
   backend: BackendSetting;
+  /**
+   * `vscode.workspace.isTrusted`. Custom environments (user code) run only when true; a
+   * client that does not send it (a standalone `node dist/server.js`) counts as untrusted.
+   */
+  trusted?: boolean;
+}
+/** Sent by the extension when the user grants workspace trust while the server runs. */
+export interface WorkspaceTrustParams {
+  trusted: boolean;
 }
 export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];

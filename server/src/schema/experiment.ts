@@ -1,4 +1,5 @@
 import { ENV_IDS } from '../training/envs/registry';
+import { CUSTOM_ENV } from '../training/envs/custom/id';
 import type { ParamSpec } from './types';
 
 /** Keys every experiment has, whatever its algorithm. */
@@ -19,10 +20,10 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     type: 'enum',
     default: null,
     required: true,
-    values: ENV_IDS,
-    summary: 'The environment id (Gymnasium naming).',
+    values: [...ENV_IDS, CUSTOM_ENV],
+    summary: 'The environment id (Gymnasium naming), or `custom` for your own (see env_module).',
     explanation:
-      'The environment to train on. Ids and dynamics follow Gymnasium exactly. In an RL Baselines3 Zoo file the top-level key is the env id.',
+      'The environment to train on. Ids and dynamics follow Gymnasium exactly. In an RL Baselines3 Zoo file the top-level key is the env id. `custom` trains on the environment exported by the module named in `env_module` (trusted workspaces only).',
     algos: 'all',
   },
   {
@@ -32,6 +33,16 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     summary: 'Options passed to the environment constructor (Gymnasium gym.make keyword arguments).',
     explanation:
       'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(continuous=True)"`, read as data. Values are numbers, booleans, strings or null. LunarLander-v3 takes `continuous`, `gravity` (between -12 and 0), `enable_wind`, `wind_power` and `turbulence_power`; `continuous: true` gives it the Box(2) action space of LunarLanderContinuous-v3. The classic-control environments take none.',
+    algos: 'all',
+  },
+  {
+    key: 'env_module',
+    type: 'string',
+    default: null,
+    nullable: true,
+    summary: 'Path of a JavaScript or TypeScript module exporting a custom environment (with `env: custom`).',
+    explanation:
+      'Relative to the experiment file. The module exports a class or a factory function (as `default` or `createEnv`) making an environment with `observationSpace`, `actionSpace`, `reset(seed)` returning the first observation, `step(action)` returning `{ obs, reward, terminated, truncated? }` and optionally `maxEpisodeSteps`; `env_kwargs` are passed to the factory. The module runs in the training process, never in the language server, and only in a trusted workspace. TypeScript modules are compiled with esbuild when it can be found. See "Custom environments" in the README.',
     algos: 'all',
   },
   {
@@ -89,11 +100,12 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
   },
   {
     key: 'normalize',
-    type: 'bool',
+    type: 'normalize',
     default: false,
-    summary: 'VecNormalize observation/reward normalisation (RL Zoo key).',
-    explanation: 'Accepted so RL Baselines3 Zoo files load; RL Lab does not normalise observations or rewards yet, so it is ignored with a warning.',
+    summary: 'Normalize observations and rewards with running statistics (SB3 VecNormalize).',
+    explanation:
+      '`true` normalizes observations to zero mean and unit variance with running statistics, clipped to ±10, and scales rewards by the running standard deviation of the discounted return (with the algorithm\'s `gamma`), clipped to ±10, as Stable-Baselines3\'s VecNormalize. Statistics update only while training and are saved in the run folder as `normalization.json`, so evaluation uses the same ones. `charts/episodic_return` stays the raw return. As in RL Baselines3 Zoo, a Python-dict string such as `"{\'norm_obs\': True, \'norm_reward\': False}"` or a mapping chooses parts: `norm_obs`, `norm_reward`, `clip_obs`, `clip_reward`, `gamma`, `epsilon`.',
+    formula: "obs' = clip((obs - mean) / sqrt(var + 1e-8), -clip_obs, clip_obs)\nret = gamma * ret + r;  r' = clip(r / sqrt(var_ret + 1e-8), -clip_reward, clip_reward)   (SB3 VecNormalize)",
     algos: 'all',
-    implemented: false,
   },
 ];

@@ -20,7 +20,9 @@ export type ParamType =
   /** Policy options: a YAML mapping or a Python-dict string such as "dict(net_arch=[64, 64])". */
   | 'policy_kwargs'
   /** Environment constructor options of scalars: a YAML mapping or "dict(continuous=True)". */
-  | 'env_kwargs';
+  | 'env_kwargs'
+  /** true | false, or VecNormalize options: a mapping or "{'norm_obs': True, 'norm_reward': False}". */
+  | 'normalize';
 
 export type ParamValue = number | boolean | string | null | Record<string, unknown>;
 

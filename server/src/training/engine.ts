@@ -8,6 +8,7 @@
  */
 import type { ResolvedConfig } from '../schema';
 import { PPO } from './algos/ppo/ppo';
+import { resolveTrainingEnv } from './envs/trainingEnv';
 import { BACKEND_ENV_VAR, currentBackend, selectBackend, type BackendChoice } from './backends';
 import type { TrainHooks, TrainResult } from './types';
 
@@ -28,9 +29,11 @@ export async function train(config: ResolvedConfig, hooks: TrainHooks, options: 
   }
   let algorithm: PPO;
   try {
+    // A custom environment's module is loaded (and checked) here, in the training process.
+    const env = await resolveTrainingEnv(config);
     switch (config.algo) {
       case 'ppo':
-        algorithm = new PPO(config);
+        algorithm = new PPO(config, env);
         break;
       default:
         throw new Error(`algorithm '${String(config.algo)}' is not implemented`);

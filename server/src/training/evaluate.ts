@@ -8,6 +8,8 @@ import type { ResolvedConfig } from '../schema';
 import type { EnvDynamics } from './envs/dynamics';
 import { actionDim, envSpec, makeDynamics, type EnvKwargs } from './envs/registry';
 import type { RenderStateSource } from './envs/renderState';
+import type { EnvSpec } from './envs/spaces';
+import type { TrainingEnv } from './envs/trainingEnv';
 import { Rng } from './rng';
 import type { TrainedPolicy } from './types';
 
@@ -45,26 +47,36 @@ export interface RecordEpisodeOptions {
   seed: number;
   /** Defaults to the env's time limit; never more than it. */
   maxSteps?: number;
+  /**
+   * A fresh env to play, with its spec, when `env` is not a registered id (a custom module);
+   * by default a new copy of the registered env is made.
+   */
+  source?: { spec: EnvSpec; dynamics: EnvDynamics };
 }
 
 /**
  * Runs one episode of `env` with `act` and records it. The reset draws from
  * Rng.stream(seed, 'playback'), so the same seed and policy give the same episode.
+ * Frames are the env's renderState(); an env without one (a custom module) records its
+ * observations instead, which the dashboard shows as bars.
  */
 export function recordEpisode(opts: RecordEpisodeOptions, act: ActFn): PlaybackEpisode {
   const kwargs = opts.kwargs ?? {};
-  const spec = envSpec(opts.env, kwargs);
-  const dynamics = makeDynamics(opts.env, kwargs); // fresh: LunarLander keeps a world per dynamics object
-  if (!isRenderable(dynamics)) throw new Error(`environment '${opts.env}' has no renderState(); nothing to play back`);
+  const spec = opts.source?.spec ?? envSpec(opts.env, kwargs);
+  // Fresh unless given: LunarLander keeps a Box2D world per dynamics object.
+  const dynamics = opts.source?.dynamics ?? makeDynamics(opts.env, kwargs);
   const limit = Math.min(opts.maxSteps ?? spec.maxEpisodeSteps, spec.maxEpisodeSteps);
   const state = new Float64Array(dynamics.stateDim);
   const obs = new Float32Array(dynamics.obsDim);
   const actions = new Float32Array(actionDim(spec));
+  const frame: (applied: Float32Array | null) => number[] = isRenderable(dynamics)
+    ? (applied) => dynamics.renderState(state, 0, applied, 0)
+    : () => Array.from(obs);
 
   dynamics.reset(state, 0, Rng.stream(opts.seed, PLAYBACK_STREAM));
   dynamics.observe(state, 0, obs, 0);
-  const frames: number[][] = [dynamics.renderState(state, 0, null, 0)];
-  const meta = dynamics.renderMeta?.(state, 0);
+  const frames: number[][] = [frame(null)];
+  const meta = isRenderable(dynamics) ? dynamics.renderMeta?.(state, 0) : undefined;
   const rewards: number[] = [];
   let terminated = false;
   while (rewards.length < limit && !terminated) {
@@ -72,7 +84,7 @@ export function recordEpisode(opts: RecordEpisodeOptions, act: ActFn): PlaybackE
     rewards.push(dynamics.step(state, 0, actions, 0));
     terminated = dynamics.terminated(state, 0);
     dynamics.observe(state, 0, obs, 0);
-    frames.push(dynamics.renderState(state, 0, actions, 0));
+    frames.push(frame(actions));
   }
   return {
     env: opts.env,
@@ -90,10 +102,12 @@ export function recordEpisode(opts: RecordEpisodeOptions, act: ActFn): PlaybackE
  * run's env, seeded from the run's seed; observations pass through the policy's own
  * transform (the normalization statistics it trained with) when it has one.
  */
-export function evaluatePolicy(config: ResolvedConfig, policy: TrainedPolicy): PlaybackEpisode {
+export function evaluatePolicy(config: ResolvedConfig, policy: TrainedPolicy, env?: TrainingEnv): PlaybackEpisode {
   const transform = policy.transformObs?.bind(policy);
+  // A one-copy vectorized env is just a way to get fresh dynamics of a custom env; it is not stepped.
+  const source = env ? { spec: env.spec, dynamics: env.makeVecEnv(1, config.seed).dynamics } : undefined;
   return recordEpisode(
-    { env: config.env, kwargs: config.env_kwargs ?? {}, seed: config.seed },
+    { env: config.env, kwargs: config.env_kwargs ?? {}, seed: config.seed, ...(source ? { source } : {}) },
     (obs) => policy.actDeterministic(transform ? transform(obs) : obs),
   );
 }

@@ -7,7 +7,12 @@
 import type { MetricRow, RunStatus } from '../protocol/types';
 import type { ResolvedConfig } from '../schema';
 import { BACKEND_ENV_VAR, selectBackend, train, type TrainResult } from './engine';
-import { MetricsWriter, readRunSummary, writeRunSummary, type StoredRun } from './runStore';
+import type { VecNormalizeState } from './envs/vecNormalize';
+import { resolveTrainingEnv } from './envs/trainingEnv';
+import { evaluatePolicy } from './evaluate';
+import { writeNormalization } from './normalizationFile';
+import { MetricsWriter, readRunSummary, writePlayback, writeRunSummary, type StoredRun } from './runStore';
+import type { TrainedPolicy } from './types';
 
 export interface RecordEvents {
   /** run.json was just rewritten with `run`. */
@@ -15,6 +20,8 @@ export interface RecordEvents {
   /** `row` was just appended to metrics.jsonl. */
   metrics?(row: MetricRow): void;
   progress?(globalStep: number, totalSteps: number, meanReturn?: number): void;
+  /** Something went wrong that does not fail the run (the playback could not be recorded). */
+  warning?(message: string): void;
 }
 
 export interface RecordOptions {
@@ -55,6 +62,8 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
     const backend = await selectBackend(opts.backend ?? process.env[BACKEND_ENV_VAR]);
     save({ status: 'running', backend: backend.name, backendNotes: backend.notes, pid: process.pid });
     let lastSave = Date.now();
+    let normalization: VecNormalizeState | undefined;
+    let lastNormalizationSave = 0;
     const result = await train(config, {
       onMetrics(row) {
         writer.append(row);
@@ -69,7 +78,19 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
         }
       },
       shouldStop: opts.shouldStop,
+      onNormalization(stats) {
+        // Throttled like run.json's progress; the last statistics are written after training.
+        normalization = stats;
+        if (Date.now() - lastNormalizationSave >= PROGRESS_SAVE_MS) {
+          lastNormalizationSave = Date.now();
+          writeNormalization(runDir, stats);
+        }
+      },
+      async onTrained(policy) {
+        await recordPlayback(runDir, config, policy, events);
+      },
     });
+    if (normalization) writeNormalization(runDir, normalization);
     const status: RunStatus = result.status === 'stopped' ? (opts.stoppedAs?.() ?? 'stopped') : result.status;
     save({
       status,
@@ -84,6 +105,23 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
     return { run };
   } finally {
     writer.close();
+  }
+}
+
+/**
+ * One deterministic evaluation episode of the final policy into playback.json. Playback is
+ * an extra: when it fails, the run keeps its status and the reason goes to `warning` (stderr
+ * when nobody listens).
+ */
+async function recordPlayback(runDir: string, config: ResolvedConfig, policy: TrainedPolicy, events: RecordEvents): Promise<void> {
+  try {
+    // The same environment training used (a custom module is already loaded, so this is cheap).
+    const env = await resolveTrainingEnv(config);
+    writePlayback(runDir, evaluatePolicy(config, policy, env));
+  } catch (e) {
+    const message = `playback not recorded: ${errorMessage(e)}`;
+    if (events.warning) events.warning(message);
+    else console.error(`rl-lab: ${message}`);
   }
 }
 

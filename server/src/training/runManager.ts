@@ -7,7 +7,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Emitter } from 'vscode-jsonrpc/node';
-import { TERMINAL_STATUSES, type MetricRow, type RunMetricsNotification, type RunStatus, type RunSummary } from '../protocol/types';
+import {
+  TERMINAL_STATUSES,
+  type MetricRow,
+  type PlaybackEpisode,
+  type RunMetricsNotification,
+  type RunStatus,
+  type RunSummary,
+} from '../protocol/types';
 import type { ResolvedConfig } from '../schema';
 import {
   createRun,
@@ -15,6 +22,7 @@ import {
   isValidRunId,
   listRuns,
   readMetrics,
+  readPlayback,
   readRunSummary,
   toSummary,
   writeRunSummary,
@@ -136,6 +144,12 @@ export class RunManager {
   metrics(runId: string): MetricRow[] {
     if (!isValidRunId(runId)) return [];
     return readMetrics(join(this.runsDir, runId));
+  }
+
+  /** The run's recorded evaluation episode (playback.json), null when it has none. */
+  playback(runId: string): PlaybackEpisode | null {
+    if (!isValidRunId(runId)) return null;
+    return readPlayback(join(this.runsDir, runId));
   }
 
   /**

@@ -3,6 +3,8 @@
  *   run.json       the RunSummary, rewritten atomically (temp file + rename) on every change
  *   config.yaml    the fully resolved config the run trained with
  *   metrics.jsonl  one MetricRow per line, appended as training logs
+ *   playback.json  an evaluation episode of the final policy (PlaybackEpisode), when recorded
+ *   normalization.json  VecNormalize statistics, with `normalize` on (normalizationFile.ts)
  *
  * Written by whichever process trains (the worker child or the CLI) and read by the
  * language server. Readers never throw on a damaged folder: a run killed mid-write leaves
@@ -23,7 +25,7 @@ import {
 } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { stringify } from 'yaml';
-import type { MetricRow, RunStatus, RunSummary } from '../protocol/types';
+import { isPlaybackEpisode, type MetricRow, type PlaybackEpisode, type RunStatus, type RunSummary } from '../protocol/types';
 import type { ResolvedConfig } from '../schema';
 import { gitInfo } from './gitInfo';
 import { version as packageVersion } from '../../../package.json';
@@ -31,6 +33,7 @@ import { version as packageVersion } from '../../../package.json';
 export const RUN_FILE = 'run.json';
 export const CONFIG_FILE = 'config.yaml';
 export const METRICS_FILE = 'metrics.jsonl';
+export const PLAYBACK_FILE = 'playback.json';
 
 /** Where runs live inside a workspace. */
 export function defaultRunsDir(workspaceRoot: string): string {
@@ -263,4 +266,20 @@ export function listRuns(runsDir: string): { runs: StoredRun[]; damaged: Damaged
   }
   runs.sort((a, b) => (a.startTime < b.startTime ? 1 : a.startTime > b.startTime ? -1 : a.id < b.id ? 1 : -1));
   return { runs, damaged };
+}
+
+/** Writes playback.json (atomically: the dashboard may read it while it is written). */
+export function writePlayback(runDir: string, episode: PlaybackEpisode): void {
+  writeFileAtomic(join(runDir, PLAYBACK_FILE), JSON.stringify(episode) + '\n');
+}
+
+/** The run's evaluation episode; null when there is none or the file is not a PlaybackEpisode. */
+export function readPlayback(runDir: string): PlaybackEpisode | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(join(runDir, PLAYBACK_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  return isPlaybackEpisode(data) ? data : null;
 }

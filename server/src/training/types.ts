@@ -1,5 +1,6 @@
 /** What the engine reports to whoever runs it (worker, CLI, tests, bench). */
 import type { MetricRow } from '../protocol/types';
+import type { VecNormalizeState } from './envs/vecNormalize';
 
 export type { MetricRow };
 
@@ -15,6 +16,11 @@ export interface TrainHooks {
    * It must not throw; a throw would fail the run.
    */
   onTrained?(policy: TrainedPolicy): void | Promise<void>;
+  /**
+   * After each update when observation/reward normalization is on: the current statistics
+   * (the run store saves them as normalization.json, throttled, and once more at the end).
+   */
+  onNormalization?(stats: VecNormalizeState): void;
 }
 
 /** The trained policy, for evaluation after training. */

@@ -4,6 +4,7 @@
  * the run store, cancellation and live metrics plug in through TrainHooks.
  */
 import type { EpisodeInfo } from '../envs/vecEnv';
+import type { VecNormalizeState } from '../envs/vecNormalize';
 import type { MetricRow, TrainedPolicy, TrainHooks, TrainResult } from '../types';
 
 /** The window of episodes behind `meanReturn` (SB3's ep_info_buffer is 100; the issue asks for 20). */
@@ -29,6 +30,11 @@ export abstract class OnPolicyAlgorithm {
 
   /** The current policy for evaluation (TrainHooks.onTrained); undefined for an algorithm without one. */
   trainedPolicy(): TrainedPolicy | undefined {
+    return undefined;
+  }
+
+  /** Observation/reward normalization statistics to save with the run; undefined when off. */
+  normalizationState(): VecNormalizeState | undefined {
     return undefined;
   }
 
@@ -79,6 +85,10 @@ export abstract class OnPolicyAlgorithm {
           return result('failed', `${bad[0]} became ${bad[1]} at global step ${this.globalStep}; training stopped (try a lower learning_rate or max_grad_norm)`);
         }
         hooks.onMetrics(this.row(metrics));
+        if (hooks.onNormalization) {
+          const stats = this.normalizationState();
+          if (stats) hooks.onNormalization(stats);
+        }
         hooks.onProgress?.(this.globalStep, this.totalTimesteps, this.meanRecentReturn());
         // Let the host process its messages (a stop request, IPC) between updates.
         await new Promise<void>((resolve) => setImmediate(resolve));

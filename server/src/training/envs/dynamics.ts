@@ -15,6 +15,11 @@ export interface EnvDynamics {
   step(state: Float64Array, o: number, actions: Float32Array, a: number): number;
   /** Whether the state is terminal (the MDP ended; no bootstrapping past it). */
   terminated(state: Float64Array, o: number): boolean;
+  /**
+   * Whether the environment itself cut the episode short (Gymnasium's `truncated` from
+   * step()); optional, the VecEnv's time limit truncates anyway. Custom environments use it.
+   */
+  truncated?(state: Float64Array, o: number): boolean;
   /** Writes the observation of the state into obs[out ..]. */
   observe(state: Float64Array, o: number, obs: Float32Array, out: number): void;
 }

@@ -1,9 +1,20 @@
 /**
  * n copies of one environment stepped together, with the state of all copies in one
- * Float64Array. Wraps Gymnasium's TimeLimit (truncation after maxEpisodeSteps) and same-step
- * auto-reset as in SB3's DummyVecEnv: when a copy's episode ends, `obs` already holds the first
- * observation of its next episode and `finalObs` the last observation of the one that ended,
- * which the learner needs to bootstrap V on truncation.
+ * Float64Array. Wraps Gymnasium's TimeLimit (truncation after maxEpisodeSteps).
+ *
+ * Autoreset (same-step, as SB3's DummyVecEnv; Gymnasium >= 1.0 calls it "same-step" mode):
+ * when a copy's episode ends during step(), that copy is reset inside the same step().
+ * After the step, for that copy:
+ *   - `rewards`, `terminated` and `truncated` describe the transition that ended the episode;
+ *   - `obs` already holds the FIRST observation of its next episode (so the next step()
+ *     acts in the new episode; no step is spent on a reset);
+ *   - `finalObs` holds the LAST observation of the episode that ended, which the learner
+ *     needs to bootstrap V(s_final) when the episode was truncated (by the time limit or by
+ *     the env itself) rather than terminated (rows of copies whose episode did not end hold
+ *     stale data);
+ *   - `finished` lists the ended episode's undiscounted return and length.
+ * Both flags can be set at once (a terminal state reached on the last allowed step); the
+ * learner then treats it as terminated (no bootstrap).
  */
 import { Rng } from '../rng';
 import type { EnvDynamics } from './dynamics';
@@ -14,7 +25,24 @@ export interface EpisodeInfo {
   length: number;
 }
 
-export class VecEnv {
+/**
+ * What an algorithm steps: a VecEnv or a wrapper around one (VecNormalize), with the
+ * autoreset contract described above.
+ */
+export interface VectorEnv {
+  readonly numEnvs: number;
+  readonly obsDim: number;
+  readonly obs: Float32Array;
+  readonly rewards: Float64Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  readonly finalObs: Float32Array;
+  readonly finished: EpisodeInfo[];
+  reset(): Float32Array;
+  step(actions: Float32Array, actionDim: number): void;
+}
+
+export class VecEnv implements VectorEnv {
   readonly obsDim: number;
   /** Current observations, numEnvs x obsDim, row-major. */
   readonly obs: Float32Array;
@@ -67,7 +95,8 @@ export class VecEnv {
       const terminated = dynamics.terminated(state, i * sd);
       this.episodeReturn[i] += reward;
       this.episodeLength[i] += 1;
-      const truncated = this.episodeLength[i] >= this.maxEpisodeSteps;
+      // The env's own truncation (a custom environment may report one) or the time limit.
+      const truncated = this.episodeLength[i] >= this.maxEpisodeSteps || (dynamics.truncated?.(state, i * sd) ?? false);
       this.rewards[i] = reward;
       this.terminated[i] = terminated ? 1 : 0;
       this.truncated[i] = truncated ? 1 : 0;
@@ -135,7 +164,7 @@ export class SingleEnv {
       obs: this.observation(),
       reward,
       terminated: this.dynamics.terminated(this.state, 0),
-      truncated: this.elapsed >= this.maxEpisodeSteps,
+      truncated: this.elapsed >= this.maxEpisodeSteps || (this.dynamics.truncated?.(this.state, 0) ?? false),
     };
   }
 

@@ -5,9 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../../../schema';
-import { actionDim, envSpec, makeVecEnv } from '../../envs/registry';
+import { actionDim } from '../../envs/registry';
+import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
 import type { BoxSpace } from '../../envs/spaces';
-import type { VecEnv } from '../../envs/vecEnv';
+import type { VectorEnv } from '../../envs/vecEnv';
+import { frozenObsTransform, VecNormalize, type VecNormalizeState } from '../../envs/vecNormalize';
 import { ActorCritic, RolloutActor } from '../../nn/actorCritic';
 import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
 import { clipByGlobalNorm, ScheduledAdam } from '../../nn/optimizer';
@@ -35,7 +37,9 @@ export class PPO extends OnPolicyAlgorithm {
   private readonly targetKl: number | null; // early stop of the epochs
 
   // ---- state
-  private readonly env: VecEnv;
+  /** The vectorized env, wrapped in VecNormalize when `normalize` is on (then obs and rewards are normalized). */
+  private readonly env: VectorEnv;
+  private readonly normalizer: VecNormalize | null;
   private readonly net: ActorCritic;
   private readonly actor: RolloutActor;
   private readonly optimizer: ScheduledAdam;
@@ -50,7 +54,8 @@ export class PPO extends OnPolicyAlgorithm {
   private readonly envActions: Float32Array;
   private readonly indices: Int32Array;
 
-  constructor(config: ResolvedConfig) {
+  /** `env` defaults to the config's built-in environment; the engine passes custom ones. */
+  constructor(config: ResolvedConfig, env: TrainingEnv = builtinTrainingEnv(config)) {
     super(config.n_timesteps);
     const hp = config.hyperparameters;
     this.nSteps = hp.n_steps;
@@ -67,9 +72,11 @@ export class PPO extends OnPolicyAlgorithm {
     this.maxGradNorm = hp.max_grad_norm;
     this.targetKl = hp.target_kl;
 
-    const spec = envSpec(config.env, config.env_kwargs);
+    const spec = env.spec;
     const nEnvs = config.n_envs;
-    this.env = makeVecEnv(config.env, nEnvs, config.seed, config.env_kwargs);
+    const vecEnv = env.makeVecEnv(nEnvs, config.seed);
+    this.normalizer = config.normalize ? new VecNormalize(vecEnv, config.normalize) : null;
+    this.env = this.normalizer ?? vecEnv;
     this.actionDim = actionDim(spec);
     this.actionBounds = spec.actionSpace.kind === 'box' ? spec.actionSpace : null;
     this.net = new ActorCritic(this.env.obsDim, spec.actionSpace, config.policy_kwargs, Rng.stream(config.seed, 'init'));
@@ -267,7 +274,13 @@ export class PPO extends OnPolicyAlgorithm {
         }
         return action;
       },
+      ...(this.normalizer ? { transformObs: frozenObsTransform(this.normalizer.toJSON()) } : {}),
     };
+  }
+
+  /** The VecNormalize statistics, when normalization is on (saved as normalization.json). */
+  override normalizationState(): VecNormalizeState | undefined {
+    return this.normalizer?.toJSON();
   }
 
   dispose(): void {

@@ -1,0 +1,288 @@
+/**
+ * End to end in a real VS Code (code-server + chromium): what a user does with RL Lab.
+ * Open the example experiment file, see the "Run experiment" code lens, hover `clip_range`,
+ * run a small experiment, see it go from running to completed in the "Runs" sidebar and on
+ * the dashboard, watch a longer run's charts grow live, and stop runs from the dashboard and
+ * from the tree.
+ *
+ * The steps share one VS Code window and run in order; each leaves a screenshot in
+ * test-results/e2e/ (with VS Code's logs in test-results/e2e/vscode-logs/). Needs
+ * `scripts/ensure-code-server.sh` and `npm run package` (the vsix); scripts/test.mjs runs
+ * both before this suite.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
+import { formatReturn } from '../../extension/src/runsTree/format';
+import { PINNED_METRICS, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
+import { listExperiments } from '../../server/src/experiments';
+import { paramSpec } from '../../server/src/schema';
+import { makeWorkspace, ROOT, Session, VSIX, waitUntil } from './helpers';
+
+const EXTENSION_ID = 'rl-lab.rl-lab';
+const RETURN_METRIC = 'charts/episodic_return';
+
+// A run that completes in seconds (~2,000 steps/s here), and one that runs until the test
+// stops it. Same style as the example file, scaled down.
+const TINY = `# Small experiments for the e2e test.
+tiny-ppo:
+  algo: ppo
+  env: CartPole-v1
+  seed: 7
+  n_envs: 2
+  n_timesteps: 20000
+  n_steps: 64
+  batch_size: 64
+  n_epochs: 2
+
+long-ppo:
+  algo: ppo
+  env: CartPole-v1
+  seed: 8
+  n_envs: 2
+  n_timesteps: 1000000
+  n_steps: 64
+  batch_size: 64
+  n_epochs: 2
+`;
+
+/** The run records of the workspace's run store (`run.json`, written by the server). */
+function runRecords(workspace: string): RunSummary[] {
+  const dir = join(workspace, '.rl-lab', 'runs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((id) => existsSync(join(dir, id, 'run.json')))
+    .map((id) => JSON.parse(readFileSync(join(dir, id, 'run.json'), 'utf8')) as RunSummary);
+}
+
+/** The complete lines of a run's `metrics.jsonl`. */
+function metricRows(run: RunSummary): MetricRow[] {
+  return readFileSync(join(run.runDir, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as MetricRow);
+}
+
+/** The chart's canvas as a PNG data URL: changes whenever the chart is redrawn differently. */
+function canvasImage(chart: Locator): Promise<string> {
+  return chart.locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+}
+
+/** Whether any pixel of the chart's canvas is painted (axes, grid or line). */
+function canvasHasInk(chart: Locator): Promise<boolean> {
+  return chart.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    return data !== undefined && data.some((v, i) => i % 4 === 3 && v > 0);
+  });
+}
+
+/** How many points a dashboard chart holds (the webview publishes it as `data-points`). */
+async function chartPoints(chart: Locator): Promise<number> {
+  return Number(await chart.getAttribute('data-points'));
+}
+
+describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
+  let s: Session;
+  let workspace: string;
+
+  before(async () => {
+    assert.ok(existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` first`);
+    workspace = makeWorkspace({ 'tiny.rl.yaml': TINY });
+    s = await Session.start({ workspace, vsix: [VSIX] });
+    await s.openWorkbench();
+    await s.screenshot('workbench');
+  });
+
+  after(async () => {
+    if (s) {
+      // Failure evidence first, then every process goes.
+      await s.screenshot('final').catch(() => undefined);
+      await s.stop();
+    }
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  /** The RL Lab container in the activity bar, opened as a user does. */
+  async function openRunsView(): Promise<void> {
+    const title = s.page.locator('.part.sidebar .composite.title', { hasText: /RL Lab/i });
+    if (await title.isVisible()) return; // clicking again would close it
+    await s.page.locator('.activitybar a.action-label[aria-label^="RL Lab"]').click();
+    await title.waitFor();
+  }
+
+  /** The row of an experiment's newest run (the tree lists newest first). */
+  function runRow(experiment: string): Locator {
+    return s.page.locator('.part.sidebar .monaco-list-row', { hasText: experiment }).first();
+  }
+
+  function newestRecord(experiment: string): RunSummary | undefined {
+    return runRecords(workspace)
+      .filter((r) => r.experiment === experiment)
+      .sort((a, b) => b.startTime.localeCompare(a.startTime))[0];
+  }
+
+  async function clickRunLens(file: string, index: number): Promise<void> {
+    await s.quickOpen(file);
+    const lenses = s.codeLenses(/Run experiment/i);
+    await waitUntil(`code lenses in ${file}`, async () => (await lenses.count()) > index, 30_000);
+    await lenses.nth(index).click();
+  }
+
+  /**
+   * Records every text the Runs tree rows show from now on (a MutationObserver in the page),
+   * so a short-lived state like "running" is seen however fast the run is.
+   */
+  async function recordTreeTexts(): Promise<() => Promise<string[]>> {
+    // A script string, not a function: tsx would compile a function with helpers (__name)
+    // that do not exist in the page.
+    await s.page.evaluate(`(() => {
+      const seen = [];
+      const sidebar = document.querySelector('.part.sidebar');
+      const snapshot = () => {
+        for (const row of Array.from(sidebar.querySelectorAll('.monaco-list-row'))) {
+          const text = row.innerText.replace(/\\s+/g, ' ').trim();
+          if (!seen.includes(text)) seen.push(text);
+        }
+      };
+      new MutationObserver(snapshot).observe(sidebar, { subtree: true, childList: true, characterData: true, attributes: true });
+      snapshot();
+      window.rlLabTreeTexts = seen;
+    })()`);
+    return () => s.page.evaluate('[...window.rlLabTreeTexts]');
+  }
+
+  it('shows the "Run experiment" code lens above each experiment of examples/cartpole.rl.yaml', async () => {
+    const experiments = listExperiments(readFileSync(join(ROOT, 'examples', 'cartpole.rl.yaml'), 'utf8'), 'cartpole.rl.yaml');
+    assert.ok(experiments.length >= 2, 'the example has experiments');
+    await s.openFromExplorer('cartpole.rl.yaml');
+    // The language server answers once the extension has activated and started it.
+    const lenses = s.codeLenses(/Run experiment/i);
+    await waitUntil('a Run experiment code lens per experiment', async () => (await lenses.count()) === experiments.length, 60_000);
+    // Each lens sits right above its experiment's line (a code lens takes the line before it).
+    for (const [i, { name }] of experiments.entries()) {
+      const lensBox = await lenses.nth(i).boundingBox();
+      const keyBox = await s.editorToken(name).first().boundingBox();
+      assert.ok(lensBox && keyBox && lensBox.y < keyBox.y && keyBox.y - lensBox.y < 2 * keyBox.height + 10, `lens ${i} above ${name}`);
+    }
+    await s.screenshot('code-lens');
+  });
+
+  it('explains clip_range on hover: default, sensible range, the clipped objective', async () => {
+    const spec = paramSpec('ppo', 'clip_range');
+    assert.ok(spec, 'clip_range is in the schema');
+    await s.editorToken('clip_range').first().hover();
+    const hover = s.page.locator('.monaco-hover:visible', { hasText: 'clip_range' });
+    await hover.waitFor({ timeout: 20_000 });
+    const text = await hover.innerText();
+    assert.match(text, new RegExp(`\\b${String(spec.default).replace('.', '\\.')}\\b`), `default ${spec.default} in hover:\n${text}`);
+    for (const bound of spec.sensible ?? []) assert.ok(text.includes(String(bound)), `sensible bound ${bound} in hover:\n${text}`);
+    assert.match(text, /clip\(r_t/i, `the clipped objective in hover:\n${text}`);
+    await s.screenshot('hover-clip-range');
+    await s.page.keyboard.press('Escape');
+  });
+
+  it('runs a small experiment from its code lens: the Runs tree shows it running, then completed with its mean return', async () => {
+    await openRunsView();
+    const treeTexts = await recordTreeTexts();
+    await clickRunLens('tiny.rl.yaml', 0);
+    const row = runRow('tiny-ppo');
+    await row.waitFor({ timeout: 30_000 });
+    await s.screenshot('run-started');
+    const done = await waitUntil(
+      'tiny-ppo to complete',
+      async () => {
+        const text = await row.innerText();
+        return /completed/.test(text) ? text : undefined;
+      },
+      180_000,
+    );
+    const seen = (await treeTexts()).filter((t) => t.includes('tiny-ppo'));
+    const firstRunning = seen.findIndex((t) => /running/.test(t));
+    assert.ok(firstRunning >= 0 && firstRunning < seen.findIndex((t) => /completed/.test(t)), `running before completed: ${seen.join(' | ')}`);
+
+    const record = newestRecord('tiny-ppo');
+    assert.equal(record?.status, 'completed');
+    assert.ok(record.meanReturn !== undefined, 'run.json has the mean return');
+    assert.ok(done.includes(`return ${formatReturn(record.meanReturn)}`), `tree shows return ${record.meanReturn}: ${done}`);
+    await s.screenshot('run-completed');
+  });
+
+  it('shows the finished run on the dashboard: a drawn chart per pinned metric, every logged point', async () => {
+    const record = newestRecord('tiny-ppo');
+    assert.ok(record?.meanReturn !== undefined);
+    const dashboard = s.webview(EXTENSION_ID);
+    await dashboard.locator('#run-details', { hasText: record.id }).waitFor({ timeout: 60_000 });
+    await dashboard.locator('#run-status', { hasText: 'completed' }).waitFor({ timeout: 30_000 });
+    const progress = await dashboard.locator('#run-progress').innerText();
+    assert.match(progress, new RegExp(`^${record.globalStep.toLocaleString('en-US')} / 20,000 steps · mean return ${record.meanReturn.toFixed(1)}$`));
+
+    const rows = metricRows(record);
+    for (const metric of PINNED_METRICS) {
+      const chart = dashboard.locator(`section.chart[data-metric="${metric}"]`);
+      const logged = rows.filter((r) => Number.isFinite(r[metric])).length;
+      assert.ok(logged > 0, `${metric} logged`);
+      await waitUntil(`${metric}: all ${logged} logged points on the chart`, async () => (await chartPoints(chart)) === logged);
+      assert.ok(await canvasHasInk(chart), `${metric} chart drawn`);
+    }
+    await s.screenshot('dashboard-completed');
+  });
+
+  it('starts a long run from its code lens; the dashboard follows it and its charts grow live', async () => {
+    await clickRunLens('tiny.rl.yaml', 1);
+    const dashboard = s.webview(EXTENSION_ID);
+    // Starting a run focuses the dashboard on it.
+    await dashboard.locator('#run-details', { hasText: 'long-ppo' }).waitFor({ timeout: 60_000 });
+    await dashboard.locator('#run-status', { hasText: 'running' }).waitFor({ timeout: 30_000 });
+    const returns = dashboard.locator(`section.chart[data-metric="${RETURN_METRIC}"]`);
+    const steps = async () => Number((await dashboard.locator('#run-progress').innerText()).split(' / ')[0].replace(/,/g, ''));
+    const firstPoints = await waitUntil('first points on the return chart', async () => {
+      const n = await chartPoints(returns);
+      return n > 0 && n;
+    });
+    const firstSteps = await steps();
+    const firstImage = await canvasImage(returns);
+    await s.screenshot('dashboard-live');
+    await waitUntil('the return chart to get more points', async () => (await chartPoints(returns)) > firstPoints);
+    await waitUntil('the step counter to advance', async () => (await steps()) > firstSteps);
+    assert.notEqual(await canvasImage(returns), firstImage, 'the chart was redrawn');
+    assert.match(await runRow('long-ppo').innerText(), /running/);
+    await s.screenshot('dashboard-grown');
+  });
+
+  it('stops the run from the dashboard panel', async () => {
+    const dashboard = s.webview(EXTENSION_ID);
+    await dashboard.locator('#stop-run').click();
+    await dashboard.locator('#run-status', { hasText: 'stopped' }).waitFor({ timeout: 60_000 });
+    await waitUntil('long-ppo to be stopped in the tree', async () => /stopped/.test(await runRow('long-ppo').innerText()), 30_000);
+    assert.equal(newestRecord('long-ppo')?.status, 'stopped');
+    await s.screenshot('panel-run-stopped');
+  });
+
+  it('starts another run and stops it from the Runs tree', async () => {
+    const previous = newestRecord('long-ppo')?.id;
+    await clickRunLens('tiny.rl.yaml', 1);
+    const row = runRow('long-ppo'); // newest first: the new run
+    await waitUntil('the new long-ppo run to be running', async () => /running/.test(await row.innerText()), 60_000);
+    await s.screenshot('tree-run-running');
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label="Stop Run"]').click();
+    await waitUntil('the new long-ppo run to be stopped', async () => /stopped/.test(await row.innerText()), 60_000);
+    const record = newestRecord('long-ppo');
+    assert.notEqual(record?.id, previous, 'a new run');
+    assert.equal(record?.status, 'stopped');
+    // The dashboard, hidden behind the file in its editor group and shown again for the new
+    // run, reloads and shows that run, stopped.
+    const dashboard = s.webview(EXTENSION_ID);
+    await dashboard.locator('#run-details', { hasText: record.id }).waitFor({ timeout: 30_000 });
+    await dashboard.locator('#run-status', { hasText: 'stopped' }).waitFor({ timeout: 30_000 });
+    await s.screenshot('tree-run-stopped');
+  });
+
+  it('ran the dashboard under its strict Content Security Policy without a violation', () => {
+    // Chromium reports every blocked script, style or image in the console.
+    const violations = s.console.filter((m) => /Content Security Policy/i.test(m));
+    assert.deepEqual(violations, []);
+  });
+});
