@@ -1,7 +1,7 @@
 /** The configurations the benchmark trains, written out in full (every default explicit). */
 import type { ResolvedConfig } from '../server/src/schema';
 
-/** CleanRL ppo.py defaults on CartPole-v1 (the figures in /work/shared/bench were measured with these). */
+/** CleanRL ppo.py defaults on CartPole-v1 (the figures in ../shared/bench were measured with these). */
 export function cleanRlCartPole(totalSteps: number, seed = 1): ResolvedConfig {
   return {
     experiment: 'bench-ppo-cartpole-cleanrl',

@@ -2,7 +2,7 @@
 # Installs a real VS Code for the e2e suite: code-server (VS Code served to a browser, with the
 # normal Node extension host) from the npm registry, plus Debian's chromium to drive it.
 # `@vscode/test-electron` downloads VS Code from a CDN these machines cannot reach; code-server
-# comes from npm, which they can. Recipe and why each step exists: /work/shared/E2E.md.
+# comes from npm, which they can. Recipe and why each step exists: ../shared/E2E.md.
 #
 # Idempotent: everything lands in the ignored `.vscode-test/code-server/`, and a marker written at
 # the very end makes a second run return at once. A run that died half-way has no marker and

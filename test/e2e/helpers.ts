@@ -1,7 +1,7 @@
 /**
  * Harness for the end-to-end suite: a real VS Code (code-server, installed by
  * `scripts/ensure-code-server.sh`) driven through Debian's chromium by playwright-core.
- * See /work/shared/E2E.md for why code-server rather than @vscode/test-electron here.
+ * See ../shared/E2E.md for why code-server rather than @vscode/test-electron here.
  *
  * Every process started here is tracked and killed by `stop()`, even when a test failed:
  * code-server runs in its own process group, so its extension host, our language server and

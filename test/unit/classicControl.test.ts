@@ -1,8 +1,8 @@
 /**
- * Acrobot-v1, MountainCar-v0 and MountainCarContinuous-v0 against trajectories recorded from
- * Gymnasium's own code (test/fixtures/reference, scripts/reference/record.py). CartPole-v1 and
- * Pendulum-v1 are replayed the same way in envs.test.ts; `rl-lab env replay` is checked against
- * all five in test/server/envCli.test.ts.
+ * The five classic-control environments against trajectories recorded from Gymnasium itself:
+ * CartPole-v1 and Pendulum-v1 from ../shared/reference (copied to test/fixtures/reference), the
+ * others recorded from Gymnasium's own code by scripts/reference/record.py. `rl-lab env replay`
+ * is checked against all five in test/server/envCli.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -39,7 +39,7 @@ describe('classic-control reference files', () => {
   });
 });
 
-for (const envId of NEW_ENVS) {
+for (const envId of CLASSIC_CONTROL) {
   describe(`${envId} matches Gymnasium`, () => {
     const ref = loadReference(envId);
 
@@ -56,7 +56,8 @@ for (const envId of NEW_ENVS) {
       assert.ok(ref.state_episodes.length >= 3);
       for (const ep of ref.state_episodes) {
         const got = replayEpisode(envId, ep);
-        assertClose(got.resetObs, ep.reset_obs, 1e-6, `${envId} set_state ${ep.set_state} obs`);
+        // The shared recordings keep reset(seed)'s observation here; ours, the set state's.
+        if (NEW_ENVS.includes(envId)) assertClose(got.resetObs, ep.reset_obs, 1e-6, `${envId} set_state ${ep.set_state} obs`);
         assertTrajectory(got, ep, 1e-6, `${envId} set_state ${JSON.stringify(ep.set_state)}`);
       }
     });
@@ -67,7 +68,8 @@ for (const envId of NEW_ENVS) {
       }
     });
 
-    it('the recordings exercise termination', () => {
+    // Pendulum-v1 never terminates; it only truncates at its time limit.
+    it('the recordings exercise termination', { skip: envId === 'Pendulum-v1' }, () => {
       const all = [...ref.episodes, ...ref.state_episodes];
       assert.ok(all.some((ep) => ep.steps.at(-1)!.terminated));
     });

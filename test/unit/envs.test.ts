@@ -1,101 +1,10 @@
-/**
- * Replays Gymnasium's own trajectories (/work/shared/reference, copied into test/fixtures when
- * present there) through the ports and checks every observation, reward and flag.
- */
+/** Details of the CartPole and Pendulum ports and the vectorized env (the Gymnasium
+ * trajectory replays of every classic-control env are in classicControl.test.ts). */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Rng } from '../../server/src/training/rng';
 import { makeEnv, makeVecEnv } from '../../server/src/training/envs/registry';
 import { angleNormalize } from '../../server/src/training/envs/pendulum';
-
-interface RefStep {
-  action: number | number[];
-  obs: number[];
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  state: number[];
-}
-interface RefEpisode {
-  seed: number;
-  reset_obs: number[];
-  reset_state: number[];
-  set_state?: number[];
-  steps: RefStep[];
-}
-interface Reference {
-  env_id: string;
-  episodes: RefEpisode[];
-  state_episodes: RefEpisode[];
-}
-
-function loadReference(envId: string): Reference {
-  const candidates = [
-    join(__dirname, '../fixtures/reference', `${envId}.json`),
-    join('/work/shared/reference', `${envId}.json`),
-  ];
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) throw new Error(`reference trajectories for ${envId} not found in ${candidates.join(', ')}`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Reference;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: number[], tol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    assert.ok(diff <= tol, `${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (diff ${diff})`);
-  }
-}
-
-function replay(envId: string, episode: RefEpisode, start: number[]): void {
-  const env = makeEnv(envId);
-  const obs0 = env.setState(start);
-  if (!episode.set_state) assertClose(obs0, episode.reset_obs, 1e-6, `seed ${episode.seed} reset obs`);
-  episode.steps.forEach((step, t) => {
-    const where = `${envId} seed ${episode.seed} step ${t}`;
-    const r = env.step(step.action);
-    assertClose(r.obs, step.obs, 1e-6, `${where} obs`);
-    assert.ok(Math.abs(r.reward - step.reward) <= 1e-6, `${where} reward ${r.reward} vs ${step.reward}`);
-    assert.equal(r.terminated, step.terminated, `${where} terminated`);
-    assert.equal(r.truncated, step.truncated, `${where} truncated`);
-  });
-}
-
-/** One step from each recorded float64 state: the tight check the reference README describes. */
-function stepFromRecordedStates(envId: string, episode: RefEpisode, start: number[]): void {
-  const env = makeEnv(envId);
-  let state = start;
-  for (const step of episode.steps) {
-    env.setState(state);
-    env.step(step.action);
-    assertClose(env.getState(), step.state, 1e-12, `${envId} one-step state`);
-    state = step.state;
-  }
-}
-
-for (const envId of ['CartPole-v1', 'Pendulum-v1']) {
-  describe(`${envId} matches Gymnasium`, () => {
-    const ref = loadReference(envId);
-
-    it('replays the reset(seed) episodes', () => {
-      assert.ok(ref.episodes.length > 0);
-      for (const ep of ref.episodes) replay(envId, ep, ep.reset_state);
-    });
-
-    it('replays the set_state episodes (termination, speed clipping, angle wrapping)', () => {
-      assert.ok(ref.state_episodes.length > 0);
-      for (const ep of ref.state_episodes) replay(envId, ep, ep.set_state!);
-    });
-
-    it('steps each recorded float64 state to the next one to 1e-12', () => {
-      for (const ep of [...ref.episodes, ...ref.state_episodes]) {
-        stepFromRecordedStates(envId, ep, ep.set_state ?? ep.reset_state);
-      }
-    });
-  });
-}
 
 describe('environment details', () => {
   it('CartPole-v1 resets uniformly in (-0.05, 0.05)', () => {
