@@ -280,6 +280,26 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
     await s.screenshot('tree-run-stopped');
   });
 
+  it('trains the example cartpole-ppo from its code lens to a mean return of at least 475', async () => {
+    // The foundation's promise: the example experiment solves CartPole-v1 when run from the editor.
+    await clickRunLens('cartpole.rl.yaml', 0);
+    const row = runRow('cartpole-ppo');
+    await row.waitFor({ timeout: 30_000 });
+    const done = await waitUntil(
+      'cartpole-ppo to complete',
+      async () => {
+        const text = await row.innerText();
+        return /completed|failed/.test(text) ? text : undefined;
+      },
+      400_000,
+    );
+    const record = newestRecord('cartpole-ppo');
+    assert.equal(record?.status, 'completed', done);
+    assert.ok(record.meanReturn !== undefined && record.meanReturn >= 475, `mean return of the last 20 episodes: ${record.meanReturn}`);
+    assert.ok(done.includes(`return ${formatReturn(record.meanReturn)}`), `tree shows return ${record.meanReturn}: ${done}`);
+    await s.screenshot('example-solved');
+  });
+
   it('ran the dashboard under its strict Content Security Policy without a violation', () => {
     // Chromium reports every blocked script, style or image in the console.
     const violations = s.console.filter((m) => /Content Security Policy/i.test(m));
