@@ -12,15 +12,29 @@ import {
   RunMetricsNotificationType,
   RunMetricsRequest,
   RunPlaybackRequest,
+  RunValueTableRequest,
+  RunConfigRequest,
   RunStatusNotification,
   StartRunRequest,
   StopRunRequest,
   WorkspaceTrustNotification,
   type MetricRow,
   type PlaybackEpisode,
+  type TabularValues,
   type RunMetricsNotification,
   type RunSummary,
   type StartRunParams,
+} from '../../server/src/protocol';
+import {
+  DeleteRunRequest,
+  EvaluateRunRequest,
+  ExportPolicyRequest,
+  RerunRunRequest,
+  ResumeRunRequest,
+  SetRunMetaRequest,
+  type EvaluationResult,
+  type ExportPolicyResult,
+  type SetRunMetaParams,
 } from '../../server/src/protocol';
 import type { Config } from './config';
 import { DisposableStore } from './disposables';
@@ -109,6 +123,56 @@ export class TrainingServer implements vscode.Disposable {
   async runPlayback(runId: string): Promise<PlaybackEpisode | null> {
     const client = await this.start();
     return (await client.sendRequest(RunPlaybackRequest, { runId })).episode;
+  }
+
+  /** A tabular run's Q-table / value function, null when it has none. */
+  async runValueTable(runId: string): Promise<TabularValues | null> {
+    const client = await this.start();
+    return (await client.sendRequest(RunValueTableRequest, { runId })).table;
+  }
+
+  /** The run's resolved config (config.yaml) as data, null when it has none. */
+  async runConfig(runId: string): Promise<Record<string, unknown> | null> {
+    const client = await this.start();
+    return (await client.sendRequest(RunConfigRequest, { runId })).config;
+  }
+
+  // ------------------------------------------------ run actions (the Runs tree's menus)
+
+  /** Continues a stopped, interrupted or failed run from its newest checkpoint (queued first). */
+  async resumeRun(runId: string): Promise<RunSummary> {
+    const client = await this.start();
+    return (await client.sendRequest(ResumeRunRequest, { runId })).run;
+  }
+
+  /** A new run with the run's config: the same seed, or a freshly drawn one with `newSeed`. */
+  async rerunRun(runId: string, newSeed: boolean): Promise<RunSummary> {
+    const client = await this.start();
+    return (await client.sendRequest(RerunRunRequest, { runId, newSeed })).run;
+  }
+
+  /** Plays the saved policy deterministically for `episodes` episodes; recorded in the run. */
+  async evaluateRun(runId: string, episodes: number): Promise<EvaluationResult> {
+    const client = await this.start();
+    return (await client.sendRequest(EvaluateRunRequest, { runId, episodes })).evaluation;
+  }
+
+  /** Removes the run folder; the caller has asked the user. */
+  async deleteRun(runId: string): Promise<boolean> {
+    const client = await this.start();
+    return (await client.sendRequest(DeleteRunRequest, { runId })).deleted;
+  }
+
+  /** Stars or tags a run; answers with the updated summary. */
+  async setRunMeta(params: SetRunMetaParams): Promise<RunSummary> {
+    const client = await this.start();
+    return (await client.sendRequest(SetRunMetaRequest, params)).run;
+  }
+
+  /** Writes the run's policy as a TensorFlow.js layers model; answers where. */
+  async exportPolicy(runId: string): Promise<ExportPolicyResult> {
+    const client = await this.start();
+    return client.sendRequest(ExportPolicyRequest, { runId });
   }
 
   private async createAndStart(): Promise<LanguageClient> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds, type RunExperimentArgs } from '../../server/src/protocol';
 import type { TrainingServer } from './client';
+import { registerLensCommands } from './lensCommands';
 import type { Dashboard } from './dashboard/panel';
 import { isLive } from './runsTree/format';
 import type { RunsModel } from './runsTree/model';
@@ -34,14 +35,55 @@ export function registerCommands({ server, runs, dashboard }: CommandDeps): vsco
     }),
     vscode.commands.registerCommand(CommandIds.openDashboard, (arg: unknown) => dashboard.show(runIdFrom(arg))),
     vscode.commands.registerCommand(CommandIds.refreshRuns, () => reportErrors(() => runs.refresh())),
+    // Run with 3 seeds, Sweep, Open last run: the experiment code lenses.
+    ...registerLensCommands({ server, runs, dashboard }),
+    vscode.commands.registerCommand(CommandIds.compareRuns, async (...args: unknown[]) => {
+      const ids = runIdsFrom(args);
+      const picked = ids.length > 0 ? ids : await pickRuns(runs);
+      if (picked.length > 0) dashboard.compare(picked);
+    }),
   ];
 }
 
 /** Tree items pass their element (a run id); the palette passes nothing. */
 export function runIdFrom(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg.length > 0) return arg;
+  // Runs tree group rows ('file:…', 'experiment:…') are not runs; run ids never contain ':'.
+  if (typeof arg === 'string' && arg.length > 0 && !arg.includes(':')) return arg;
   if (typeof arg === 'object' && arg !== null && 'id' in arg && typeof arg.id === 'string') return arg.id;
   return undefined;
+}
+
+/**
+ * Run ids from a command's arguments: ids, tree elements (a run node `{run}`, an experiment
+ * node `{runs}` meaning all its runs, or anything with an `id`), arrays of them. A tree with
+ * multi-select passes (clicked element, selected elements): the selection wins then.
+ */
+export function runIdsFrom(args: readonly unknown[]): string[] {
+  const last: unknown = args[args.length - 1];
+  const items = args.length === 2 && Array.isArray(last) && last.length > 0 ? last : args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+  const ids: string[] = [];
+  const add = (id: string | undefined) => {
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  };
+  for (const item of items) {
+    if (typeof item === 'object' && item !== null && 'run' in item) add(runIdFrom(item.run));
+    else if (typeof item === 'object' && item !== null && 'runs' in item && Array.isArray(item.runs)) item.runs.forEach((r: unknown) => add(runIdFrom(r)));
+    else add(runIdFrom(item));
+  }
+  return ids;
+}
+
+async function pickRuns(runs: RunsModel): Promise<string[]> {
+  const all = runs.list();
+  if (all.length === 0) {
+    void vscode.window.showInformationMessage('RL Lab: no runs to compare yet.');
+    return [];
+  }
+  const picked = await vscode.window.showQuickPick(
+    all.map((r) => ({ label: r.experiment, description: `seed ${r.seed} · ${r.status} · ${r.id}`, id: r.id })),
+    { placeHolder: 'Runs to compare', canPickMany: true },
+  );
+  return picked?.map((p) => p.id) ?? [];
 }
 
 function isRunExperimentArgs(arg: unknown): arg is RunExperimentArgs {

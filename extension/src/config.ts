@@ -13,7 +13,7 @@ const DEFAULT_EXPERIMENT_FILES = ['**/*.rl.yaml', '**/*.rl.yml', '**/hyperparams
  */
 export class Config {
   /** Settings passed to the server in `initializationOptions`, or that shape the document selector. */
-  static readonly RESTART_SETTINGS = [`${SECTION}.experimentFiles`, `${SECTION}.backend`] as const;
+  static readonly RESTART_SETTINGS = [`${SECTION}.experimentFiles`, `${SECTION}.backend`, `${SECTION}.maxConcurrentRuns`] as const;
 
   private get section(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(SECTION);
@@ -34,9 +34,21 @@ export class Config {
     return BACKEND_SETTINGS.find((b) => b === value) ?? 'auto';
   }
 
+  /** Episodes the Runs tree's "Evaluate" offers by default. */
+  get evaluationEpisodes(): number {
+    const value = this.section.get<unknown>('evaluation.episodes');
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 10;
+  }
+
+  /** Runs that train at once; more wait as queued. Needs a restart (the server's run manager reads it). */
+  get maxConcurrentRuns(): number {
+    const value = this.section.get<unknown>('maxConcurrentRuns');
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 2;
+  }
+
   get initializationOptions(): ServerInitializationOptions {
     // Trust decides whether custom environments (user code) may run; read live, like the settings.
-    return { experimentFiles: this.experimentFiles, backend: this.backend, trusted: vscode.workspace.isTrusted };
+    return { experimentFiles: this.experimentFiles, backend: this.backend, trusted: vscode.workspace.isTrusted, maxConcurrentRuns: this.maxConcurrentRuns };
   }
 
   /** True when the change touches a setting the running server was started with. */

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { ViewIds, type RunSummary } from '../../server/src/protocol';
+import type { RunSummary } from '../../server/src/protocol';
 import { TrainingServer } from './client';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { Dashboard } from './dashboard/panel';
 import { RunsModel } from './runsTree/model';
-import { RunsTreeProvider } from './runsTree/provider';
+import { registerRunCommands } from './runsTree/runCommands';
+import { RunsView } from './runsTree/view';
 
 /** What `activate` returns; the integration suite reads the runs through it. */
 export interface RlLabApi {
@@ -20,7 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RlLabA
   const config = new Config();
   server = new TrainingServer(context, config, output);
   const runs = new RunsModel(server);
-  const tree = new RunsTreeProvider(runs);
+  const runsView = new RunsView(runs, context.workspaceState);
   const dashboard = new Dashboard(context.extensionUri, server, output);
   const activeServer = server;
 
@@ -28,10 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<RlLabA
     output,
     server,
     runs,
-    tree,
+    runsView,
     dashboard,
-    vscode.window.createTreeView(ViewIds.runs, { treeDataProvider: tree, showCollapseAll: false }),
     ...registerCommands({ server, runs, dashboard }),
+    ...registerRunCommands({ server, runs, view: runsView, dashboard, config }),
     // A server not yet started reads trust from its initializationOptions; a running one is told.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void activeServer.notifyWorkspaceTrusted()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -8,12 +8,15 @@ import { version } from '../../package.json';
 import { parseCommand, UsageError } from './cli/args';
 import { parseEnvCommand, runEnvCommand } from './cli/env';
 import { helpText } from './cli/help';
+import { isRunCommand, runRunCommand } from './cli/runs';
 import { EXIT, InputError, train } from './cli/train';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
     // `env` has options of its own, so it is parsed apart from `train`'s.
     if (argv[0] === 'env') return runEnvCommand(parseEnvCommand(argv.slice(1)));
+    // The run-history commands (runs list, resume, eval, export, sweep) parse their own options.
+    if (isRunCommand(argv[0])) return await runRunCommand(argv);
     const command = parseCommand(argv);
     switch (command.kind) {
       case 'help':

@@ -117,7 +117,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
     ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample);
 });
 let acquired = false;
-let state;
+let state = window.__rlLabInitialState;
+window.__rlLabSavedState = () => state;
 window.acquireVsCodeApi = () => {
   if (acquired) throw new Error('acquireVsCodeApi called twice');
   acquired = true;
@@ -138,7 +139,8 @@ export interface DashboardPage {
   send(message: HostToWebview): Promise<void>;
 }
 
-export async function openDashboard(origin: string): Promise<DashboardPage> {
+/** `state`: what `getState()` returns at first, as after a window reload (the serializer's state). */
+export async function openDashboard(origin: string, opts: { state?: unknown } = {}): Promise<DashboardPage> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   const inbox = new HostInbox();
@@ -150,7 +152,8 @@ export async function openDashboard(origin: string): Promise<DashboardPage> {
   await page.exposeFunction('__rlLabToHost', (message: WebviewToHost) => inbox.push(message));
   await page.exposeFunction('__rlLabProblem', (text: string) => problems.push(text));
   // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
-  await page.addInitScript(STAND_IN_SCRIPT);
+  const initialState = opts.state === undefined ? '' : `window.__rlLabInitialState = ${JSON.stringify(opts.state)};\n`;
+  await page.addInitScript(initialState + STAND_IN_SCRIPT);
   await page.goto(`${origin}/`);
   return {
     browser,

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
+import { parse } from 'yaml';
 import { formatReturn } from '../../extension/src/runsTree/format';
 import { PINNED_METRICS, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
 import { listExperiments } from '../../server/src/experiments';
@@ -55,6 +56,41 @@ function runRecords(workspace: string): RunSummary[] {
   return readdirSync(dir)
     .filter((id) => existsSync(join(dir, id, 'run.json')))
     .map((id) => JSON.parse(readFileSync(join(dir, id, 'run.json'), 'utf8')) as RunSummary);
+}
+
+/**
+ * The pid of RL Lab's language server among this process's descendants (code-server ->
+ * extension host -> `dist/server.js`), from /proc: the e2e suite runs on Linux only.
+ */
+function languageServerPid(): number | undefined {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Field 4 of /proc/PID/stat is the parent pid; the command name (field 2) may hold spaces.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const queue = [...(children.get(process.pid) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith('dist/server.js'))) return pid;
+    } catch {
+      continue;
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return undefined;
+}
+
+/** The run's config.yaml as data (its header comments, which name the run, left out). */
+function resolvedConfig(run: RunSummary): unknown {
+  return parse(readFileSync(join(run.runDir, 'config.yaml'), 'utf8'));
 }
 
 /** The complete lines of a run's `metrics.jsonl`. */
@@ -112,9 +148,47 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
     await title.waitFor();
   }
 
-  /** The row of an experiment's newest run (the tree lists newest first). */
+  /**
+   * The rows of an experiment's runs, in tree order (starred first, then newest first). The
+   * tree groups runs under their file and experiment; a run row's aria-label starts with
+   * "<experiment> run <run id>, " (runsTree/format.ts `runAccessibilityLabel`).
+   */
+  function runRows(experiment: string): Locator {
+    return s.page.locator(`.part.sidebar .monaco-list-row[aria-label^="${experiment} run "]`);
+  }
+
+  /** The row of an experiment's first run in the tree: its newest, unless one is starred. */
   function runRow(experiment: string): Locator {
-    return s.page.locator('.part.sidebar .monaco-list-row', { hasText: experiment }).first();
+    return runRows(experiment).first();
+  }
+
+  function runRowById(id: string): Locator {
+    return s.page.locator(`.part.sidebar .monaco-list-row[aria-label*=" run ${id}, "]`);
+  }
+
+  /** Runs a command from the command palette (F1), by its title. */
+  async function runCommand(title: string): Promise<void> {
+    await s.page.keyboard.press('F1');
+    const input = s.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    // Enter once the list has filtered down to it (a click could land on a row being replaced).
+    await s.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
+    await input.press('Enter');
+  }
+
+  /** Right-clicks a row and picks an entry of its context menu. */
+  async function contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const exact = new RegExp('^' + item.replace(/[.*+?^$()|[\]\\]/g, '\\$&') + '$');
+    const entry = s.page.locator('.monaco-menu .action-label:visible', { hasText: exact }).first();
+    // Hover focuses the entry, Enter runs it: a click can come too soon after the menu opened
+    // for the menu to take it.
+    await entry.hover();
+    // (The label alone: the entry also shows its keybinding, e.g. "Delete".)
+    await s.page.locator('.monaco-menu .action-item.focused .action-label', { hasText: exact }).waitFor();
+    await s.page.keyboard.press('Enter');
+    await entry.waitFor({ state: 'hidden' });
   }
 
   function newestRecord(experiment: string): RunSummary | undefined {
@@ -142,7 +216,8 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
       const sidebar = document.querySelector('.part.sidebar');
       const snapshot = () => {
         for (const row of Array.from(sidebar.querySelectorAll('.monaco-list-row'))) {
-          const text = row.innerText.replace(/\\s+/g, ' ').trim();
+          // A run row's aria-label names its experiment; its text shows seed, return and status.
+          const text = ((row.getAttribute('aria-label') || '') + ' ' + row.innerText).replace(/\\s+/g, ' ').trim();
           if (!seen.includes(text)) seen.push(text);
         }
       };
@@ -278,6 +353,113 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
     await dashboard.locator('#run-details', { hasText: record.id }).waitFor({ timeout: 30_000 });
     await dashboard.locator('#run-status', { hasText: 'stopped' }).waitFor({ timeout: 30_000 });
     await s.screenshot('tree-run-stopped');
+  });
+
+  it('filters, stars, reruns (same config and seed) and deletes runs from the Runs tree', async () => {
+    await openRunsView();
+    const records = runRecords(workspace);
+    const tiny = newestRecord('tiny-ppo');
+    assert.ok(tiny?.status === 'completed' && tiny.meanReturn !== undefined, 'the completed tiny-ppo run of the earlier step');
+    const longs = records.filter((r) => r.experiment === 'long-ppo');
+    assert.ok(longs.length >= 2 && longs.every((r) => r.status === 'stopped'), 'the stopped long-ppo runs of the earlier steps');
+
+    // Filter by status: only completed runs stay; the message says what is filtered.
+    await runCommand('RL Lab: Filter Runs…');
+    const input = s.page.locator('.quick-input-widget input[placeholder^="e.g. status:"]');
+    await input.fill('status:completed');
+    await input.press('Enter');
+    const completed = records.filter((r) => r.status === 'completed').length;
+    const sidebar = s.page.locator('.part.sidebar');
+    await waitUntil('the filter message', async () =>
+      (await sidebar.innerText()).includes(`Filter "status:completed": ${completed} of ${records.length} runs.`),
+    );
+    await waitUntil('stopped runs hidden', async () => (await runRows('long-ppo').count()) === 0);
+    assert.equal(await runRowById(tiny.id).count(), 1);
+    await s.screenshot('tree-filtered');
+    // By role: the view's own (hidden) pane header repeats the button; the visible one is in the title.
+    await sidebar.getByRole('button', { name: 'Clear Runs Filter' }).click();
+    await waitUntil('every run listed again', async () => (await runRows('long-ppo').count()) === longs.length);
+
+    // Star the oldest long-ppo run (inline button): stored in run.json, listed first, marked.
+    const oldest = [...longs].sort((a, b) => a.startTime.localeCompare(b.startTime))[0];
+    const oldestRow = runRowById(oldest.id);
+    await oldestRow.hover();
+    await oldestRow.locator('.actions .action-label[aria-label="Star Run"]').click();
+    await waitUntil('run.json to say starred', () => runRecords(workspace).find((r) => r.id === oldest.id)?.starred === true);
+    await waitUntil('the starred run first in its experiment', async () =>
+      ((await runRow('long-ppo').getAttribute('aria-label')) ?? '').includes(` run ${oldest.id}, `),
+    );
+    assert.match(await runRowById(oldest.id).innerText(), /★/);
+    await s.screenshot('tree-starred');
+
+    // Rerun tiny-ppo from its context menu: a new run, same config and seed, same result.
+    await contextMenu(runRowById(tiny.id), 'Rerun (Same Config and Seed)');
+    const rerun = await waitUntil(
+      'the rerun to complete',
+      () => {
+        const r = newestRecord('tiny-ppo');
+        return r && r.id !== tiny.id && r.status === 'completed' ? r : undefined;
+      },
+      180_000,
+    );
+    assert.equal(rerun.seed, tiny.seed);
+    assert.deepEqual(resolvedConfig(rerun), resolvedConfig(tiny));
+    // Same seed, same backend: the same training (issue 3's seeding guarantee).
+    assert.equal(rerun.meanReturn, tiny.meanReturn);
+    await waitUntil('the rerun row completed', async () => /completed/.test(await runRowById(rerun.id).innerText()));
+
+    // Delete the rerun from its context menu: a modal dialog asks first.
+    await contextMenu(runRowById(rerun.id), 'Delete Run…');
+    const dialog = s.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match(await dialog.innerText(), /Delete run tiny-ppo \(seed 7\)\?/);
+    await s.screenshot('tree-delete-confirmation');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await waitUntil('the run folder removed', () => !existsSync(rerun.runDir));
+    await waitUntil('its row gone', async () => (await runRowById(rerun.id).count()) === 0);
+    assert.ok(existsSync(tiny.runDir), 'the original run stays');
+    await s.screenshot('tree-deleted');
+  });
+
+  it('lists the runs again after the training server crashes: the run it trained is interrupted and resumes from its checkpoint', async () => {
+    const before = new Set(runRecords(workspace).map((r) => r.id));
+    await clickRunLens('tiny.rl.yaml', 1);
+    const run = await waitUntil('a new long-ppo run with a checkpoint', () => {
+      const r = runRecords(workspace).find((x) => !before.has(x.id) && x.experiment === 'long-ppo');
+      return r?.status === 'running' && (r.checkpointStep ?? 0) > 0 ? r : undefined;
+    }, 60_000);
+    const row = runRowById(run.id);
+    await waitUntil('its row running', async () => /running/.test(await row.innerText()));
+
+    // kill -9 the language server (found among this test's own descendants, not by name).
+    const serverPid = await waitUntil('the language server process', () => languageServerPid());
+    process.kill(serverPid, 'SIGKILL');
+    // The client restarts the server; the worker, cut off, records the run interrupted; the
+    // view lists the runs again.
+    await waitUntil('the run interrupted in the tree', async () => /interrupted/.test(await row.innerText()), 60_000);
+    const interrupted = runRecords(workspace).find((r) => r.id === run.id);
+    assert.ok(interrupted?.status === 'interrupted', `run.json says ${interrupted?.status}`);
+    assert.ok(languageServerPid() !== serverPid, 'a new server process');
+    const stepsBefore = metricRows(run).map((r) => r.step);
+    await s.screenshot('tree-interrupted');
+
+    // Resume (inline button): the same run folder, steps continue from the checkpoint.
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label="Resume Run"]').click();
+    await waitUntil('the resumed run running', async () => /running/.test(await row.innerText()), 60_000);
+    const checkpoint = interrupted.checkpointStep ?? 0;
+    assert.ok(checkpoint > 0, 'interrupted after a checkpoint');
+    // (Read inside the probe: the resumed run is appending, a read may catch half a line.)
+    const steps = await waitUntil('steps past the interruption', () => {
+      const all = metricRows(run).map((r) => r.step);
+      return all.length > 0 && all[all.length - 1] > Math.max(...stepsBefore) ? all : undefined;
+    }, 60_000);
+    assert.ok(steps.every((step, i) => i === 0 || step > steps[i - 1]), 'step numbers keep increasing across the resume');
+    assert.deepEqual(steps.filter((step) => step <= checkpoint), stepsBefore.filter((step) => step <= checkpoint), 'rows up to the checkpoint kept');
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label="Stop Run"]').click();
+    await waitUntil('the resumed run stopped', async () => /stopped/.test(await row.innerText()), 60_000);
+    await s.screenshot('tree-resumed-stopped');
   });
 
   it('trains the example cartpole-ppo from its code lens to a mean return of at least 475', async () => {

@@ -103,7 +103,7 @@ describe('rl-lab CLI', { timeout: 180_000 }, () => {
 
     const runDir = end.run_dir as string;
     assert.equal(runDir, join(ws, '.rl-lab', 'runs', end.run_id as string), 'runs go to <workspace>/.rl-lab/runs');
-    assert.deepEqual(readdirSync(runDir).sort(), ['config.yaml', 'metrics.jsonl', 'playback.json', 'run.json']);
+    assert.deepEqual(readdirSync(runDir).sort(), ['checkpoints', 'config.yaml', 'metrics.jsonl', 'playback.json', 'run.json']);
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     assert.equal(run.status, 'completed');
     assert.equal(run.file, 'experiments/tiny.rl.yaml');

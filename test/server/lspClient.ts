@@ -20,6 +20,7 @@ import {
   type NotificationType,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ClientCapabilities,
   type Diagnostic,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
@@ -44,7 +45,7 @@ export class LspClient {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(workspaceRoot: string, initializationOptions: Record<string, unknown> = {}): Promise<LspClient> {
+  static async start(workspaceRoot: string, initializationOptions: Record<string, unknown> = {}, capabilities: ClientCapabilities = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], { cwd: workspaceRoot, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(connection, child);
@@ -60,7 +61,7 @@ export class LspClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'ws' }],
-      capabilities: {},
+      capabilities,
       initializationOptions,
     });
     await connection.sendNotification(InitializedNotification.type, {});

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -137,7 +137,7 @@ describe('RunManager with real workers', { timeout: 180_000 }, () => {
     assert.equal(m.stop('no-such-run'), false);
   });
 
-  it('marks a run whose worker is killed as failed and keeps its metrics', async () => {
+  it('marks a run whose worker is killed as interrupted and keeps its metrics', async () => {
     const m = newManager();
     let id: string | undefined;
     const done = statusWhere(m, () => id, isTerminal);
@@ -149,10 +149,11 @@ describe('RunManager with real workers', { timeout: 180_000 }, () => {
     assert.ok(workerPid && workerPid !== process.pid, 'the worker recorded its own pid');
     process.kill(workerPid, 'SIGKILL');
     const final = await done;
-    assert.equal(final.status, 'failed');
+    // Killed (not an error of its own): resumable from its last checkpoint.
+    assert.equal(final.status, 'interrupted');
     assert.match(final.error ?? '', /worker exited with signal SIGKILL/);
     const stored = readRunSummary(started.runDir);
-    assert.equal(stored.status, 'failed');
+    assert.equal(stored.status, 'interrupted');
     assert.equal(stored.error, final.error);
     assert.ok(readMetrics(started.runDir).length > 0, 'metrics written before the kill are kept');
   });
@@ -217,5 +218,21 @@ describe('RunManager with real workers', { timeout: 180_000 }, () => {
     assert.equal(byId.get(alive.id)?.status, 'running');
     assert.equal(byId.get(finished.id)?.status, 'completed');
     assert.equal(JSON.parse(readFileSync(join(orphan.runDir, 'run.json'), 'utf8')).status, 'interrupted');
+  });
+
+  it('lists health alerts of stored runs (from metrics.jsonl and the config\'s target_kl)', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'rl-lab-runs-'));
+    temps.push(ws);
+    const runsDir = join(ws, '.rl-lab', 'runs');
+    const config = tinyConfig(1000);
+    config.hyperparameters = { ...config.hyperparameters, target_kl: 0.01 } as ResolvedConfig['hyperparameters'];
+    const stored = createRun({ runsDir, workspaceRoot: ws, filePath: join(root, 'examples', 'cartpole.rl.yaml'), config });
+    writeRunSummary(stored.runDir, { ...stored, status: 'failed', endTime: '2026-01-01T00:00:00.000Z' });
+    writeFileSync(join(stored.runDir, 'metrics.jsonl'), '{"step":64,"time":1,"losses/approx_kl":0.2}\n{"step":128,"time":2,"losses/value_loss":null}\n');
+    const m = newManager(ws);
+    const listed = m.list().find((r) => r.id === stored.id);
+    assert.deepEqual(listed?.alerts, ['approx KL 0.200 above 0.0500 at step 64', 'losses/value_loss is NaN from step 128']);
+    assert.deepEqual(m.get(stored.id)?.alerts, listed?.alerts);
+    assert.equal((m.config(stored.id)?.hyperparameters as Record<string, unknown>).target_kl, 0.01);
   });
 });

@@ -147,10 +147,11 @@ describe('env metadata in the editor', () => {
       assert.ok(h && typeof h.contents === 'object' && 'value' in h.contents, id);
       const md = h.contents.value;
       const spec = ENV_SPECS[id];
-      assert.match(md, new RegExp(`Observation space \\| Box\\(${spec.observationSpace.shape.join(', ')},\\)`), id);
+      const obsText = spec.discreteObservation ? `Discrete\\(${spec.discreteObservation.n}\\)` : `Box\\(${spec.observationSpace.shape.join(', ')},\\)`;
+      assert.match(md, new RegExp(`Observation space \\| ${obsText}`), id);
       assert.match(md, spec.actionSpace.kind === 'discrete' ? new RegExp(`Action space \\| Discrete\\(${spec.actionSpace.n}\\)`) : /Action space \| Box\(/, id);
       assert.match(md, new RegExp(`Reward threshold \\| ${spec.rewardThreshold === null ? 'none registered' : spec.rewardThreshold}`), id);
-      assert.match(md, new RegExp(`Step limit \\| ${spec.maxEpisodeSteps} steps`), id);
+      assert.match(md, new RegExp(`Step limit \\| ${Number.isFinite(spec.maxEpisodeSteps) ? `${spec.maxEpisodeSteps} steps` : 'none registered'}`), id);
     }
   });
 

@@ -42,15 +42,16 @@ describe('DashboardModel', () => {
   it('appends live rows once, and ignores rows of a finished run whose series it does not hold', () => {
     const m = new DashboardModel();
     m.applySnapshot({ runs: [old, live], metrics: { live: [row(1, 1)] } });
-    assert.deepEqual(m.applyMetrics('live', [row(1, 1), row(2, 2)]).map((r) => r.step), [2]);
-    assert.deepEqual(m.applyMetrics('old', [row(9, 9)]), []);
+    assert.equal(m.applyMetrics('live', [row(1, 1), row(2, 2)]), 1);
+    assert.deepEqual(m.rows('live').map((r) => r.step), [1, 2]);
+    assert.equal(m.applyMetrics('old', [row(9, 9)]), 0);
     assert.equal(m.hasSeries('old'), false);
   });
 
   it('starts a series for a run it has not heard of (started after the snapshot)', () => {
     const m = new DashboardModel();
     m.applySnapshot({ runs: [old], metrics: {} });
-    assert.equal(m.applyMetrics('new', [row(1, 1)]).length, 1);
+    assert.equal(m.applyMetrics('new', [row(1, 1)]), 1);
     assert.equal(m.rows('new').length, 1);
   });
 
@@ -68,5 +69,28 @@ describe('DashboardModel', () => {
     assert.equal(m.selected, 'old');
     m.applyStatus(live);
     assert.equal(m.selected, 'live');
+  });
+
+  it('shows the focused run and the compared ones; compareOnly focuses the first', () => {
+    const m = new DashboardModel();
+    m.applySnapshot({ runs: [old, live], metrics: {} });
+    m.setCompared('old', true);
+    assert.deepEqual(m.shownRuns().map((r) => r.id), ['live', 'old']);
+    m.compareOnly(['old', 'live']);
+    assert.equal(m.selected, 'old');
+    assert.deepEqual(m.shownRuns().map((r) => r.id), ['old', 'live']);
+  });
+
+  it('finds health alerts in held rows, with the target_kl of the run config', () => {
+    const m = new DashboardModel();
+    m.applySnapshot({ runs: [live], metrics: { live: [row(1, 1, { 'losses/approx_kl': 0.04 })] } });
+    assert.deepEqual(m.alerts('live'), []);
+    m.applyConfig('live', { hyperparameters: { target_kl: 0.005 } });
+    assert.deepEqual(m.alerts('live').map((a) => a.kind), ['klHigh']);
+    m.applyMetrics('live', [{ step: 2, time: 2, 'losses/value_loss': null } as unknown as MetricRow]);
+    assert.deepEqual(m.alerts('live').map((a) => [a.kind, a.metric, a.step]), [
+      ['klHigh', 'losses/approx_kl', 1],
+      ['nonFinite', 'losses/value_loss', 2],
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../../server/src/editor';
 import { CommandIds } from '../../server/src/protocol/types';
 import { ENV_IDS } from '../../server/src/training/envs/registry';
+import { ALGO_IDS, paramSpec } from '../../server/src/schema';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const root = process.env.RL_LAB_ROOT ?? join(__dirname, '../..');
@@ -107,7 +108,7 @@ describe('completion', () => {
   it('offers enum values for algo, env, policy and bool keys', () => {
     const text = 'exp:\n  algo: \n  env: Cart\n  policy: \n  normalize_advantage: \n  target_kl: \n';
     const doc = editorDocument(text, URI);
-    assert.deepEqual(labels(complete(doc, { line: 1, character: 8 })), ['ppo']);
+    assert.deepEqual(labels(complete(doc, { line: 1, character: 8 })), paramSpec(undefined, 'algo')?.values);
     const env = complete(doc, { line: 2, character: 11 });
     assert.deepEqual(labels(env), [...ENV_IDS, 'custom']);
     assert.deepEqual(env[0].textEdit && 'range' in env[0].textEdit ? env[0].textEdit.range : undefined, {
@@ -137,7 +138,7 @@ describe('completion', () => {
     const items = complete(editorDocument(EXAMPLE + '\n\n', URI), { line: EXAMPLE.split('\n').length + 1, character: 0 });
     const snippet = items.find((i) => i.label === 'new experiment');
     assert.ok(snippet && snippet.textEdit && 'newText' in snippet.textEdit);
-    assert.match(snippet.textEdit.newText, /algo: \$\{2\|ppo\|\}/);
+    assert.ok(snippet.textEdit.newText.includes(`algo: ${'$'}{2|${ALGO_IDS.join(',')}|}`), snippet.textEdit.newText);
     assert.ok(snippet.textEdit.newText.includes(`env: ${'$'}{3|${ENV_IDS.join(',')}|}`), snippet.textEdit.newText);
   });
 
@@ -192,7 +193,7 @@ describe('diagnostics', () => {
 
 describe('code lenses', () => {
   it('one Run lens per experiment, with the run command and its arguments', () => {
-    const lenses = codeLenses(editorDocument(EXAMPLE, URI));
+    const lenses = codeLenses(editorDocument(EXAMPLE, URI)).filter((l) => l.command?.command === CommandIds.runExperiment);
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
       [
@@ -204,7 +205,7 @@ describe('code lenses', () => {
   });
 
   it('in a Zoo file only for environments RL Lab has', () => {
-    const lenses = codeLenses(editorDocument(ZOO, ZOO_URI));
+    const lenses = codeLenses(editorDocument(ZOO, ZOO_URI)).filter((l) => l.command?.command === CommandIds.runExperiment);
     assert.deepEqual(lenses.map((l) => (l.command?.arguments?.[0] as { experiment: string }).experiment), ['CartPole-v1', 'Pendulum-v1', 'MountainCarContinuous-v0', 'Acrobot-v1']);
   });
 });

@@ -3,9 +3,9 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { PPO } from '../../server/src/training/algos/ppo/ppo';
 import { currentBackend, selectBackend, train, type MetricRow } from '../../server/src/training/engine';
-import type { ResolvedConfig } from '../../server/src/schema';
+import type { PpoHyperparameters, ResolvedConfig } from '../../server/src/schema';
 
-function config(env: 'CartPole-v1' | 'Pendulum-v1', patch: Partial<ResolvedConfig['hyperparameters']> = {}, n_timesteps = 2048): ResolvedConfig {
+function config(env: 'CartPole-v1' | 'Pendulum-v1', patch: Partial<PpoHyperparameters> = {}, n_timesteps = 2048): ResolvedConfig {
   return {
     experiment: 'unit',
     algo: 'ppo',

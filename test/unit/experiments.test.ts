@@ -13,6 +13,7 @@ import {
   type ConfigError,
   type ExperimentFileModel,
 } from '../../server/src/experiments';
+import { ALGO_IDS, hyperparametersOf } from '../../server/src/schema';
 
 const root = process.env.RL_LAB_ROOT ?? join(__dirname, '../..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -74,7 +75,7 @@ describe('parsing RL Lab experiment files', () => {
     assert.deepEqual(issuesOf(text), []);
     const c = config(text);
     assert.equal(c.hyperparameters.gamma, 0.9);
-    assert.equal(c.hyperparameters.n_steps, 64);
+    assert.equal(hyperparametersOf(c, 'ppo').n_steps, 64);
   });
 
   it('flags a key given both flat and nested', () => {
@@ -144,7 +145,7 @@ describe('parsing RL Baselines3 Zoo files', () => {
   it('reads !!float, merges and policy_kwargs strings', () => {
     const mc = config(ZOO, ZOO_PATH, 'Pendulum-v1');
     assert.equal(mc.n_timesteps, 100000);
-    assert.equal(mc.hyperparameters.learning_rate, 0.001);
+    assert.equal(hyperparametersOf(mc, 'ppo').learning_rate, 0.001);
     assert.deepEqual(mc.policy_kwargs, { net_arch: { pi: [256, 256], vf: [256, 256] }, activation_fn: 'relu', ortho_init: false, log_std_init: -2 });
     const mountain = model.experiments.find((e) => e.name === 'MountainCarContinuous-v0')!;
     const byKey = Object.fromEntries(mountain.entries.map((e) => [e.key, e]));
@@ -187,10 +188,11 @@ describe('parsing RL Baselines3 Zoo files', () => {
 
   it('reports an algorithm RL Lab lacks once, as a warning, and refuses to run it', () => {
     const text = 'CartPole-v1:\n  n_timesteps: !!float 1e5\n  buffer_size: 10000\n';
-    const dqn = parseExperimentFile(text, 'zoo/hyperparams/dqn.yml');
-    assert.equal(dqn.fileAlgo, 'dqn');
-    assert.deepEqual(validateExperiment(dqn, dqn.experiments[0]), []);
-    assert.match(error(text, 'zoo/hyperparams/dqn.yml').message, /does not implement the algorithm 'dqn'/);
+    // sb3-contrib's QR-DQN: a Zoo algorithm RL Lab does not implement.
+    const qrdqn = parseExperimentFile(text, 'zoo/hyperparams/qrdqn.yml');
+    assert.equal(qrdqn.fileAlgo, 'qrdqn');
+    assert.deepEqual(validateExperiment(qrdqn, qrdqn.experiments[0]), []);
+    assert.match(error(text, 'zoo/hyperparams/qrdqn.yml').message, /does not implement the algorithm 'qrdqn'/);
   });
 });
 
@@ -229,7 +231,7 @@ describe('validation messages', () => {
     assert.deepEqual(issuesOf('exp:\n  algo: ppo\n  env: CartPol-v1\n').map((i) => i.message), [
       `unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: ${[...ENV_IDS, 'custom'].join(', ')})`,
     ]);
-    assert.deepEqual(issuesOf('exp:\n  algo: pppo\n  env: CartPole-v1\n').map((i) => i.message), ["unknown value 'pppo' — did you mean 'ppo'? (valid: ppo)"]);
+    assert.deepEqual(issuesOf('exp:\n  algo: pppo\n  env: CartPole-v1\n').map((i) => i.message), [`unknown value 'pppo' — did you mean 'ppo'? (valid: ${ALGO_IDS.join(', ')})`]);
     assert.deepEqual(issuesOf('exp:\n  env: CartPole-v1\n').map((i) => [i.key, i.text]), [['algo', 'exp']]);
   });
 
@@ -273,6 +275,7 @@ describe('loadExperimentConfig', () => {
       seed: 4,
       policy: 'MlpPolicy',
       policy_kwargs: { net_arch: { pi: [64, 64], vf: [64, 64] }, activation_fn: 'tanh', ortho_init: true, log_std_init: 0 },
+      checkpoint_freq: 10000,
       hyperparameters: {
         learning_rate: 3e-4,
         n_steps: 2048,
@@ -287,6 +290,9 @@ describe('loadExperimentConfig', () => {
         vf_coef: 0.5,
         max_grad_norm: 0.5,
         target_kl: null,
+        ppo_mode: 'clip',
+        kl_coef: 1,
+        kl_target: 0.01,
       },
     });
   });
@@ -325,9 +331,9 @@ describe('--set overrides', () => {
     const c = config(text, 'o.rl.yaml', undefined, ['gamma=0.95', 'n_timesteps=!!float 2e4', 'learning_rate=lin_1e-3', 'target_kl=0.02', 'normalize_advantage=false', 'seed=9']);
     assert.equal(c.hyperparameters.gamma, 0.95);
     assert.equal(c.n_timesteps, 20000);
-    assert.equal(c.hyperparameters.learning_rate, 'lin_1e-3');
-    assert.equal(c.hyperparameters.target_kl, 0.02);
-    assert.equal(c.hyperparameters.normalize_advantage, false);
+    assert.equal(hyperparametersOf(c, 'ppo').learning_rate, 'lin_1e-3');
+    assert.equal(hyperparametersOf(c, 'ppo').target_kl, 0.02);
+    assert.equal(hyperparametersOf(c, 'ppo').normalize_advantage, false);
     assert.equal(c.seed, 9);
     const kw = config(text, 'o.rl.yaml', undefined, ['policy_kwargs=dict(net_arch=[16], activation_fn=nn.ReLU)']);
     assert.deepEqual(kw.policy_kwargs.net_arch, { pi: [16], vf: [16] });

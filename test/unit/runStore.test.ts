@@ -16,6 +16,11 @@ import {
   readMetrics,
   readRunSummary,
   writeRunSummary,
+  findRun,
+  readRunConfig,
+  rewindMetrics,
+  setRunMeta,
+  settleOrphans,
 } from '../../server/src/training/runStore';
 
 const config: ResolvedConfig = {
@@ -145,9 +150,99 @@ describe('run store', () => {
     mkdirSync(join(runsDir, 'empty-folder'));
     writeFileSync(join(runsDir, 'stray-file.txt'), 'not a run');
 
+    const noConfig = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    rmSync(join(noConfig.runDir, 'config.yaml'));
+    const badConfig = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    writeFileSync(join(badConfig.runDir, 'config.yaml'), 'algo: [unclosed\n');
+
     const { runs, damaged } = listRuns(runsDir);
-    assert.deepEqual(runs.map((r) => r.id), [good.id]);
-    assert.deepEqual(damaged.map((d) => d.dir).sort(), [corrupt.runDir, join(runsDir, 'empty-folder'), wrongShape.runDir].sort());
+    assert.deepEqual(runs.filter((r) => !r.damaged).map((r) => r.id), [good.id]);
+    const damagedDirs = [corrupt.runDir, join(runsDir, 'empty-folder'), wrongShape.runDir, noConfig.runDir, badConfig.runDir].sort();
+    assert.deepEqual(damaged.map((d) => d.dir).sort(), damagedDirs);
+    // Damaged folders are listed too (as summaries with the reason), so the tree shows them.
+    assert.deepEqual(runs.filter((r) => r.damaged).map((r) => r.runDir).sort(), damagedDirs);
+    const reason = (dir: string) => runs.find((r) => r.runDir === dir)?.damaged ?? '';
+    assert.match(reason(corrupt.runDir), /run\.json is corrupt/);
+    assert.match(reason(join(runsDir, 'empty-folder')), /run\.json is missing; config\.yaml is missing/);
+    assert.match(reason(wrongShape.runDir), /not a run record/);
+    assert.match(reason(noConfig.runDir), /^config\.yaml is missing$/);
+    assert.match(reason(badConfig.runDir), /config\.yaml is not valid YAML/);
+    // What survived is kept: run.json of a folder without config, config.yaml of a corrupt run.json.
+    assert.equal(runs.find((r) => r.runDir === noConfig.runDir)?.id, noConfig.id);
+    assert.equal(runs.find((r) => r.runDir === corrupt.runDir)?.env, 'CartPole-v1');
     assert.deepEqual(listRuns(join(ws, 'no-such-dir')), { runs: [], damaged: [] });
+  });
+
+  it('records the reproducibility record: config file, versions, machine', () => {
+    const ws = tempWorkspace();
+    const run = createRun({ runsDir: defaultRunsDir(ws), workspaceRoot: ws, filePath: join(ws, 'examples', 'x.rl.yaml'), config });
+    const stored = readRunSummary(run.runDir);
+    assert.equal(stored.configFile, 'config.yaml');
+    assert.equal(stored.seed, 7);
+    assert.equal(stored.versions?.node, process.versions.node);
+    assert.match(stored.versions?.rlLab ?? '', /^\d+\.\d+\.\d+/);
+    assert.ok(stored.machine && stored.machine.cores >= 1 && stored.machine.memoryGb > 0 && stored.machine.cpu && stored.machine.os);
+    assert.deepEqual(readRunConfig(run.runDir), config);
+  });
+
+  it("keeps the user's star and tags when a trainer rewrites run.json", () => {
+    const ws = tempWorkspace();
+    const run = createRun({ runsDir: defaultRunsDir(ws), workspaceRoot: ws, filePath: join(ws, 'examples', 'x.rl.yaml'), config });
+    const trainerCopy = readRunSummary(run.runDir); // what a trainer holds in memory
+    setRunMeta(run.runDir, { starred: true, tags: [' best ', 'lr', 'lr', ''] });
+    writeRunSummary(run.runDir, { ...trainerCopy, globalStep: 500 });
+    const stored = readRunSummary(run.runDir);
+    assert.equal(stored.globalStep, 500);
+    assert.equal(stored.starred, true);
+    assert.deepEqual(stored.tags, ['best', 'lr']);
+    setRunMeta(run.runDir, { starred: false, tags: [] });
+    assert.equal(readRunSummary(run.runDir).starred, false);
+    assert.deepEqual(readRunSummary(run.runDir).tags, []);
+  });
+
+  it('rewinds metrics to a checkpoint: later rows move aside, a torn line is dropped', () => {
+    const ws = tempWorkspace();
+    const run = createRun({ runsDir: defaultRunsDir(ws), workspaceRoot: ws, filePath: join(ws, 'examples', 'x.rl.yaml'), config });
+    const path = join(run.runDir, 'metrics.jsonl');
+    for (const step of [64, 128, 192, 256]) appendFileSync(path, JSON.stringify({ step, time: step, 'losses/entropy': 0.5 }) + '\n');
+    appendFileSync(path, '{"step":320,"ti');
+    assert.deepEqual(rewindMetrics(run.runDir, 128), { kept: 2, moved: 2 });
+    assert.deepEqual(readMetrics(run.runDir).map((r) => r.step), [64, 128]);
+    assert.ok(readFileSync(path, 'utf8').endsWith('\n'), 'appending continues on a fresh line');
+    assert.deepEqual(
+      readFileSync(join(run.runDir, 'metrics.rewound.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step),
+      [192, 256],
+    );
+  });
+
+  it('settles runs whose trainer died as interrupted, leaves live and finished ones', () => {
+    const ws = tempWorkspace();
+    const runsDir = defaultRunsDir(ws);
+    const file = join(ws, 'examples', 'x.rl.yaml');
+    const dead = createRun({ runsDir, workspaceRoot: ws, filePath: file, config, pid: 111 });
+    const queued = createRun({ runsDir, workspaceRoot: ws, filePath: file, config, pid: 222, status: 'queued' });
+    const live = createRun({ runsDir, workspaceRoot: ws, filePath: file, config, pid: 333 });
+    const done = createRun({ runsDir, workspaceRoot: ws, filePath: file, config, pid: 111 });
+    writeRunSummary(done.runDir, { ...done, status: 'completed' });
+    const settled = settleOrphans(runsDir, (pid) => pid === 333);
+    assert.deepEqual(settled.map((r) => r.id).sort(), [dead.id, queued.id].sort());
+    assert.equal(readRunSummary(dead.runDir).status, 'interrupted');
+    assert.equal(readRunSummary(dead.runDir).pid, undefined);
+    assert.equal(readRunSummary(queued.runDir).status, 'interrupted');
+    assert.equal(readRunSummary(live.runDir).status, 'running');
+    assert.equal(readRunSummary(done.runDir).status, 'completed');
+  });
+
+  it('finds runs by id, unique prefix or folder path', () => {
+    const ws = tempWorkspace();
+    const runsDir = defaultRunsDir(ws);
+    const file = join(ws, 'examples', 'x.rl.yaml');
+    const a = createRun({ runsDir, workspaceRoot: ws, filePath: file, config });
+    const b = createRun({ runsDir, workspaceRoot: ws, filePath: file, config: { ...config, seed: 8 } });
+    assert.equal(findRun(runsDir, a.id), a.runDir);
+    assert.equal(findRun(runsDir, a.runDir), a.runDir);
+    assert.equal(findRun(runsDir, b.id.slice(0, b.id.indexOf('_s8_') + 4)), b.runDir);
+    assert.throws(() => findRun(runsDir, 'cartpole'), /matches 2 runs/);
+    assert.throws(() => findRun(runsDir, 'nothing'), /no run 'nothing'/);
   });
 });

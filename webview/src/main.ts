@@ -1,94 +1,217 @@
-import type { HostToWebview, WebviewToHost } from '../../server/src/protocol/types';
+import type { DashboardPersistedState, DashboardViewSettings, HostToWebview, WebviewToHost } from '../../server/src/protocol/types';
+import type { RunInput } from './charts/frame';
 import { ChartGrid } from './charts/grid';
+import { metricsCsv } from './export';
 import { parseHostMessage } from './messages';
 import { PlaybackPanel } from './playback/panel';
 import { PlaybackView } from './playback/view';
+import { ValueTablePanel } from './tabular/panel';
+import { ValueTableView } from './tabular/view';
 import { DashboardModel } from './state';
+import { ChartPicker } from './views/chartPicker';
 import { Header } from './views/header';
+import { HyperparamTable } from './views/hyperparams';
+import { RunPicker } from './views/runPicker';
+import { Toolbar, viewFrom } from './views/toolbar';
 import { registerToolkit } from './views/toolkit';
 import { vscodeApi } from './vscodeApi';
 
 /**
- * Dashboard entry: wires the model (state.ts), the header and the charts to the host.
+ * Dashboard entry: wires the model (state.ts), the header, toolbar, pickers, charts and the
+ * hyperparameter table to the host.
  * Protocol: post `ready` once listening; the host answers with a snapshot, then increments.
+ * What the user chose (run, compared runs, hidden charts, chart settings) is kept with
+ * `setState`, so it survives a reload of the window (the panel serializer revives the page).
  */
 registerToolkit();
 const vscode = vscodeApi();
+const saved: DashboardPersistedState = vscode.getState() ?? {};
 const model = new DashboardModel();
-const charts = new ChartGrid(byId('charts'));
-// The playback section sits between the header and the charts.
-const playbackRoot = document.createElement('section');
-byId('charts').before(playbackRoot);
-const playback = new PlaybackPanel(new PlaybackView(playbackRoot), (runId) =>
-  post({ type: 'requestPlayback', payload: { runId } }),
-);
+const hidden = new Set<string>(Array.isArray(saved.hiddenMetrics) ? saved.hiddenMetrics : []);
+/** Compared runs restored from the saved state, applied once the snapshot says they exist. */
+let restoredCompare: string[] | undefined = Array.isArray(saved.compare) ? saved.compare : undefined;
+if (saved.selected) model.focus(saved.selected);
+
+const main = byId('charts');
+const toolbarRoot = section('toolbar');
+const pickerRoot = section('pickers');
+const compareRoot = el('div', 'compare');
+const chartPickerRoot = el('div', 'chart-chooser');
+pickerRoot.append(compareRoot, chartPickerRoot);
+const playbackRoot = section('playback');
+const valueTableRoot = section('value-table');
+const hyperRoot = section('hyperparams-section');
+main.before(toolbarRoot, pickerRoot, valueTableRoot, playbackRoot);
+main.after(hyperRoot);
+
+const charts = new ChartGrid(main, {
+  source: () => ({ inputs: inputs(), view: view(), hidden }),
+  exportPng: (metric, dataUrl) => post({ type: 'exportPng', payload: { fileName: `${fileSafe(metric)}.png`, dataUrl } }),
+  rangeChanged: (range) => {
+    toolbar.resetZoom.disabled = range === undefined;
+  },
+});
+const toolbar = new Toolbar(toolbarRoot, viewFrom(saved.view), {
+  change: () => render(),
+  exportCsv,
+  resetZoom: () => charts.setRange(undefined),
+});
+const runPicker = new RunPicker(compareRoot, (runId, on) => {
+  model.setCompared(runId, on);
+  render();
+});
+const chartPicker = new ChartPicker(chartPickerRoot, (metric, shown) => {
+  if (shown) hidden.delete(metric);
+  else hidden.add(metric);
+  render();
+});
+const hyperparams = new HyperparamTable(hyperRoot);
+const playback = new PlaybackPanel(new PlaybackView(playbackRoot), (runId) => post({ type: 'requestPlayback', payload: { runId } }));
+const valueTable = new ValueTablePanel(new ValueTableView(valueTableRoot), (runId) => post({ type: 'requestValueTable', payload: { runId } }));
 const header = new Header(byId('header'), {
   select: (runId) => {
     if (!model.select(runId)) return;
-    showSelected();
     post({ type: 'selectRun', payload: { runId } });
+    requested.add(`${runId}:metrics`).add(`${runId}:config`);
+    render();
   },
   stop: (runId) => post({ type: 'stopRun', payload: { runId } }),
 });
 
-/** Run id whose series the charts hold. */
-let charted: string | undefined;
+/** Requests in flight or answered, so each run's rows and config are asked for once. */
+const requested = new Set<string>();
 
 function post(message: WebviewToHost): void {
   vscode.postMessage(message);
 }
 
-function showSelected(): void {
-  const selected = model.selected;
-  header.render(model.runList(), model.run(selected));
-  charts.show(model.rows(selected));
-  charted = selected;
-  playback.update(model.run(selected));
-  vscode.setState({ selected });
+function view(): DashboardViewSettings {
+  return toolbar.settings;
+}
+
+function inputs(): RunInput[] {
+  const out: RunInput[] = [];
+  for (const run of model.shownRuns()) {
+    const series = model.seriesOf(run.id);
+    if (series) out.push({ run, series, alerts: model.alerts(run.id) });
+  }
+  return out;
+}
+
+/** Asks the host for what the shown runs lack: stored rows of a compared run, each run's config. */
+function requestMissing(): void {
+  for (const run of model.shownRuns()) {
+    if (!model.hasSeries(run.id) && !requested.has(`${run.id}:metrics`)) {
+      requested.add(`${run.id}:metrics`).add(`${run.id}:config`);
+      if (run.id === model.selected) post({ type: 'selectRun', payload: { runId: run.id } });
+      else post({ type: 'requestRun', payload: { runId: run.id, metrics: true } });
+    } else if (!model.hasConfig(run.id) && !requested.has(`${run.id}:config`)) {
+      requested.add(`${run.id}:config`);
+      post({ type: 'requestRun', payload: { runId: run.id, metrics: false } });
+    }
+  }
+}
+
+function alertCount(runId: string): number {
+  return model.hasSeries(runId) && model.seriesOf(runId)!.length > 0 ? model.alerts(runId).length : (model.run(runId)?.alerts?.length ?? 0);
+}
+
+/** Everything from the model, now (the charts' part is cheap when nothing changed). */
+function render(): void {
+  const selected = model.run(model.selected);
+  header.render(model.runList(), selected);
+  const shown = inputs();
+  charts.render(shown, view(), hidden);
+  renderSide();
+  playback.update(selected);
+  valueTable.update(selected);
+  requestMissing();
+  persist();
+}
+
+/** The parts beside the charts (after live rows: alerts, new metrics, configs). */
+function renderSide(): void {
+  const shown = inputs();
+  runPicker.render(model.runList(), (id) => model.isCompared(id), model.selected, alertCount);
+  chartPicker.render(charts.sections(shown), hidden);
+  const shownRuns = model.shownRuns();
+  hyperparams.render(shownRuns, shownRuns.map((r) => model.config(r.id)));
+}
+
+function persist(): void {
+  vscode.setState({ selected: model.selected, compare: model.comparedIds(), hiddenMetrics: [...hidden], view: view() });
+}
+
+function exportCsv(): void {
+  const runs = inputs();
+  const metrics = charts.sections(runs).flatMap((s) => s.metrics).filter((m) => !hidden.has(m) && runs.some((r) => r.series.column(m)));
+  const name = model.run(model.selected)?.experiment ?? 'runs';
+  post({ type: 'exportCsv', payload: { fileName: `${fileSafe(name)}-metrics.csv`, csv: metricsCsv(runs, metrics) } });
 }
 
 function handle(message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot': {
       model.applySnapshot(message.payload);
-      showSelected();
-      const selected = model.selected;
-      // A finished run's rows are not in the snapshot unless it was the focus: ask for them.
-      if (selected !== undefined && !model.hasSeries(selected)) post({ type: 'selectRun', payload: { runId: selected } });
+      requested.clear();
+      if (restoredCompare) {
+        for (const id of restoredCompare) if (model.run(id)) model.setCompared(id, true);
+        restoredCompare = undefined;
+      }
+      render();
       return;
     }
     case 'metrics': {
       const { runId, rows } = message.payload;
       const added = model.applyMetrics(runId, rows);
-      if (runId === charted) charts.append(added, model.rows(runId));
+      valueTable.onMetrics(runId);
+      if (added > 0 && model.isCompared(runId)) {
+        charts.scheduleRender();
+        renderSide();
+      }
       return;
     }
     case 'runMetrics': {
-      const { runId, rows } = message.payload;
-      model.applyRunMetrics(runId, rows);
-      if (runId === model.selected) showSelected();
+      const { runId, rows, part } = message.payload;
+      if (part) {
+        if (!model.applyRunMetricsPart(runId, rows, part)) return;
+      } else model.applyRunMetrics(runId, rows);
+      if (model.isCompared(runId)) render();
+      return;
+    }
+    case 'runConfig': {
+      const { runId, config } = message.payload;
+      model.applyConfig(runId, config);
+      if (model.isCompared(runId)) render();
       return;
     }
     case 'runStatus': {
       model.applyStatus(message.payload);
-      if (model.selected !== charted) showSelected();
-      else {
-        header.render(model.runList(), model.run(model.selected));
-        playback.update(model.run(model.selected));
-      }
+      render();
       return;
     }
     case 'focus': {
       const { runId } = message.payload;
       if (model.focus(runId)) {
-        showSelected();
         post({ type: 'selectRun', payload: { runId } });
+        requested.add(`${runId}:metrics`).add(`${runId}:config`);
+        render();
       }
+      return;
+    }
+    case 'compare': {
+      model.compareOnly(message.payload.runIds);
+      render();
       return;
     }
     case 'playback': {
       const { runId, episode } = message.payload;
       playback.receive(runId, episode);
+      return;
+    }
+    case 'valueTable': {
+      const { runId, table } = message.payload;
+      valueTable.receive(runId, table);
       return;
     }
     default: {
@@ -108,10 +231,34 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
+/** A read-only window onto what the charts draw: for tests and for anyone inspecting the page. */
+(window as unknown as { rlLabDashboard: unknown }).rlLabDashboard = {
+  chartData: (metric: string) => charts.chart(metric)?.drawn(),
+  axes: (metric: string) => charts.chart(metric)?.axes(),
+  settings: () => view(),
+};
+
+render();
 post({ type: 'ready' });
 
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
   if (!element) throw new Error(`dashboard page lacks #${id}`);
   return element;
+}
+
+function el(tag: string, className: string): HTMLElement {
+  const element = document.createElement(tag);
+  element.className = className;
+  return element;
+}
+
+function section(id: string): HTMLElement {
+  const s = document.createElement('section');
+  s.id = id;
+  return s;
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_');
 }

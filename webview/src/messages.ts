@@ -1,4 +1,4 @@
-import { isPlaybackEpisode, type HostToWebview, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
+import { isPlaybackEpisode, isTabularValues, type HostToWebview, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
 
 /**
  * Messages from the host arrive on `window` as `unknown`; this checks the envelope and the
@@ -20,18 +20,42 @@ export function parseHostMessage(value: unknown): HostToWebview | undefined {
       return { type, payload: { runs, metrics: series, focus: typeof focus === 'string' ? focus : undefined } };
     }
     case 'metrics':
-    case 'runMetrics':
       return typeof payload.runId === 'string' && isRows(payload.rows)
         ? { type, payload: { runId: payload.runId, rows: payload.rows } }
         : undefined;
+    case 'runMetrics': {
+      if (typeof payload.runId !== 'string' || !isRows(payload.rows)) return undefined;
+      const part = payload.part;
+      if (part === undefined) return { type, payload: { runId: payload.runId, rows: payload.rows } };
+      if (!isRecord(part) || !Number.isInteger(part.index) || !Number.isInteger(part.count)) return undefined;
+      const index = part.index as number;
+      const count = part.count as number;
+      if (index < 0 || index >= count) return undefined;
+      return { type, payload: { runId: payload.runId, rows: payload.rows, part: { index, count } } };
+    }
     case 'runStatus':
       return isRun(payload) ? { type, payload } : undefined;
     case 'focus':
       return typeof payload.runId === 'string' ? { type, payload: { runId: payload.runId } } : undefined;
+    case 'runConfig': {
+      const { runId, config } = payload;
+      if (typeof runId !== 'string' || !(config === null || (isRecord(config) && !Array.isArray(config)))) return undefined;
+      return { type, payload: { runId, config } };
+    }
+    case 'compare': {
+      const { runIds } = payload;
+      if (!Array.isArray(runIds) || !runIds.every((id) => typeof id === 'string')) return undefined;
+      return { type, payload: { runIds } };
+    }
     case 'playback': {
       const { runId, episode } = payload;
       if (typeof runId !== 'string' || !(episode === null || isPlaybackEpisode(episode))) return undefined;
       return { type, payload: { runId, episode } };
+    }
+    case 'valueTable': {
+      const { runId, table } = payload;
+      if (typeof runId !== 'string' || !(table === null || isTabularValues(table))) return undefined;
+      return { type, payload: { runId, table } };
     }
     default: {
       const unknownType: never = type;

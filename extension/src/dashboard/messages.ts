@@ -13,8 +13,24 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'stopRun':
     case 'selectRun':
     case 'requestPlayback':
+    case 'requestValueTable':
       return isRecord(value.payload) && typeof value.payload.runId === 'string'
         ? { type, payload: { runId: value.payload.runId } }
+        : undefined;
+    case 'requestRun':
+      return isRecord(value.payload) && typeof value.payload.runId === 'string'
+        ? { type, payload: { runId: value.payload.runId, metrics: value.payload.metrics === true } }
+        : undefined;
+    case 'exportCsv':
+      return isRecord(value.payload) && typeof value.payload.fileName === 'string' && typeof value.payload.csv === 'string'
+        ? { type, payload: { fileName: value.payload.fileName, csv: value.payload.csv } }
+        : undefined;
+    case 'exportPng':
+      return isRecord(value.payload) &&
+        typeof value.payload.fileName === 'string' &&
+        typeof value.payload.dataUrl === 'string' &&
+        value.payload.dataUrl.startsWith(PNG_DATA_URL)
+        ? { type, payload: { fileName: value.payload.fileName, dataUrl: value.payload.dataUrl } }
         : undefined;
     case 'error':
       return isRecord(value.payload) && typeof value.payload.message === 'string'
@@ -27,6 +43,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     }
   }
 }
+
+export const PNG_DATA_URL = 'data:image/png;base64,';
 
 /** The state the webview saved with `setState`, as handed to the panel serializer. */
 export function parsePersistedState(value: unknown): DashboardPersistedState {

@@ -10,7 +10,8 @@ import type { TrainingServer } from '../client';
 import { DisposableStore } from '../disposables';
 import { UpdateBatcher } from './batcher';
 import { dashboardHtml, makeNonce } from './html';
-import { parsePersistedState, parseWebviewMessage } from './messages';
+import { parsePersistedState, parseWebviewMessage, PNG_DATA_URL } from './messages';
+import { ROWS_PER_PART, runMetricsMessages } from './parts';
 
 /**
  * The dashboard: at most one panel, revived by a serializer after a window reload. Opening it
@@ -32,6 +33,13 @@ export class Dashboard implements vscode.Disposable {
         },
       }),
     );
+  }
+
+  /** Opens (or focuses) the dashboard comparing exactly these runs. */
+  compare(runIds: string[]): void {
+    if (runIds.length === 0) return;
+    this.show(runIds[0]);
+    this.panel?.compare(runIds);
   }
 
   show(runId?: string): void {
@@ -63,6 +71,20 @@ export class Dashboard implements vscode.Disposable {
   }
 }
 
+/** Asks where to save an export (suggesting the workspace folder) and writes it. */
+async function saveExport(fileName: string, label: string, extensions: string[], bytes: Uint8Array): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const safeName = fileName.replace(/[\\/:*?"<>|]/g, '_');
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, safeName) : undefined,
+    filters: { [label]: extensions },
+    saveLabel: 'Export',
+  });
+  if (!target) return;
+  await vscode.workspace.fs.writeFile(target, bytes);
+  void vscode.window.showInformationMessage(`RL Lab: exported ${vscode.workspace.asRelativePath(target)}`);
+}
+
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
@@ -84,6 +106,8 @@ class DashboardPanel {
   /** The page has announced itself and received its snapshot; increments may flow. */
   private ready = false;
   private disposed = false;
+  /** Runs to compare, from the `compareRuns` command, until the page can take them. */
+  private pendingCompare: string[] | undefined;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -124,6 +148,18 @@ class DashboardPanel {
     });
   }
 
+  /** Sent once the page is ready (now, or with the snapshot). */
+  compare(runIds: string[]): void {
+    this.pendingCompare = runIds;
+    if (this.ready) this.sendCompare();
+  }
+
+  private sendCompare(): void {
+    if (!this.pendingCompare) return;
+    this.post({ type: 'compare', payload: { runIds: this.pendingCompare } });
+    this.pendingCompare = undefined;
+  }
+
   reveal(runId: string | undefined): void {
     this.panel.reveal(undefined, true);
     if (runId === undefined) return;
@@ -153,13 +189,37 @@ class DashboardPanel {
         const { runId } = message.payload;
         this.focus = runId;
         const rows = await this.server.runMetrics(runId);
-        this.post({ type: 'runMetrics', payload: { runId, rows } });
+        for (const m of runMetricsMessages(runId, rows)) this.post(m);
+        this.post({ type: 'runConfig', payload: { runId, config: await this.server.runConfig(runId) } });
         return;
       }
+      case 'requestRun': {
+        const { runId, metrics } = message.payload;
+        if (metrics) for (const m of runMetricsMessages(runId, await this.server.runMetrics(runId))) this.post(m);
+        this.post({ type: 'runConfig', payload: { runId, config: await this.server.runConfig(runId) } });
+        return;
+      }
+      case 'exportCsv':
+        await saveExport(message.payload.fileName, 'CSV', ['csv'], new TextEncoder().encode(message.payload.csv));
+        return;
+      case 'exportPng':
+        await saveExport(
+          message.payload.fileName,
+          'PNG image',
+          ['png'],
+          Buffer.from(message.payload.dataUrl.slice(PNG_DATA_URL.length), 'base64'),
+        );
+        return;
       case 'requestPlayback': {
         const { runId } = message.payload;
         const episode = await this.server.runPlayback(runId);
         this.post({ type: 'playback', payload: { runId, episode } });
+        return;
+      }
+      case 'requestValueTable': {
+        const { runId } = message.payload;
+        const table = await this.server.runValueTable(runId);
+        this.post({ type: 'valueTable', payload: { runId, table } });
         return;
       }
       case 'stopRun': {
@@ -186,12 +246,22 @@ class DashboardPanel {
       const runs = await this.server.listRuns();
       const wanted = runs.filter((r) => r.id === this.focus || !TERMINAL_STATUSES.includes(r.status));
       const metrics: Record<string, MetricRow[]> = {};
+      // Long series follow the snapshot in parts (see parts.ts), so no message is huge.
+      const long: HostToWebview[] = [];
       await Promise.all(
         wanted.map(async (r) => {
-          metrics[r.id] = await this.server.runMetrics(r.id);
+          const rows = await this.server.runMetrics(r.id);
+          if (rows.length <= ROWS_PER_PART) metrics[r.id] = rows;
+          else {
+            // An empty series tells the page the rows are coming (it does not ask again).
+            metrics[r.id] = [];
+            long.push(...runMetricsMessages(r.id, rows));
+          }
         }),
       );
       this.post({ type: 'snapshot', payload: { runs, metrics, focus: this.focus } });
+      for (const m of long) this.post(m);
+      this.sendCompare();
     } finally {
       this.batcher.release();
     }

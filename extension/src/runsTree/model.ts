@@ -36,6 +36,11 @@ export class RunsModel implements vscode.Disposable {
     this.changeEmitter.fire(run);
   }
 
+  /** A deleted run leaves the list (the server sends no status for a run that is gone). */
+  remove(id: string): void {
+    if (this.runs.delete(id)) this.changeEmitter.fire(undefined);
+  }
+
   async refresh(): Promise<void> {
     const runs = await this.server.listRuns();
     this.runs.clear();

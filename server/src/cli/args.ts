@@ -49,7 +49,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === undefined) throw new UsageError('missing command; try `rl-lab train FILE[#EXPERIMENT]`, `rl-lab env list` or `rl-lab --help`');
   // `env` is dispatched before this parser (cli.ts); it lands here only after a leading option.
   if (command === 'env') throw new UsageError("put 'env' first: rl-lab env list | rl-lab env replay ... (see rl-lab --help)");
-  if (command !== 'train') throw new UsageError(`unknown command '${command}'; commands are 'train' and 'env' (see rl-lab --help)`);
+  if (command !== 'train') throw new UsageError(`unknown command '${command}'; commands are train, env, runs, resume, eval, export and sweep (see rl-lab --help)`);
   if (target === undefined) throw new UsageError('train: missing FILE[#EXPERIMENT]');
   if (extra.length) throw new UsageError(`train: unexpected argument '${extra[0]}'`);
 

@@ -7,11 +7,12 @@ import { parseArgs } from 'node:util';
 import { ENV_IDS, envSpec, makeEnv } from '../training/envs/registry';
 import type { EnvSpec, Space } from '../training/envs/spaces';
 import { Rng } from '../training/rng';
+import { indexOfOneHot } from '../training/envs/toyText/model';
 import { UsageError } from './args';
 
 export type EnvCommand =
   | { kind: 'env-list'; json: boolean }
-  | { kind: 'env-replay'; env: string; state: string; actions: string };
+  | { kind: 'env-replay'; env: string; state: string; actions: string; envKwargs?: string };
 
 /** What `rl-lab env replay` prints: one observation, reward and pair of flags per action applied. */
 export interface ReplayResult {
@@ -33,6 +34,7 @@ export function parseEnvCommand(argv: readonly string[]): EnvCommand {
         env: { type: 'string' },
         state: { type: 'string' },
         actions: { type: 'string' },
+        'env-kwargs': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
@@ -52,7 +54,8 @@ export function parseEnvCommand(argv: readonly string[]): EnvCommand {
     for (const flag of ['env', 'state', 'actions'] as const) {
       if (values[flag] === undefined) throw new UsageError(`env replay: missing --${flag} (usage: rl-lab env replay --env ID --state JSON --actions JSON)`);
     }
-    return { kind: 'env-replay', env: values.env!, state: values.state!, actions: values.actions! };
+    const envKwargs = values['env-kwargs'];
+    return { kind: 'env-replay', env: values.env!, state: values.state!, actions: values.actions!, ...(envKwargs !== undefined ? { envKwargs } : {}) };
   }
   if (sub === undefined) throw new UsageError("env: missing subcommand; one of 'list', 'replay'");
   throw new UsageError(`env: unknown subcommand '${sub}'; one of 'list', 'replay'`);
@@ -64,7 +67,9 @@ export function runEnvCommand(cmd: EnvCommand): number {
     process.stdout.write(cmd.json ? `${JSON.stringify({ envs: specs.map(specJson) })}\n` : listTable(specs));
     return 0;
   }
-  process.stdout.write(`${JSON.stringify(replay(cmd.env, parseJson(cmd.state, '--state'), parseJson(cmd.actions, '--actions')))}\n`);
+  const kwargs = cmd.envKwargs === undefined ? {} : parseJson(cmd.envKwargs, '--env-kwargs');
+  if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) throw new UsageError('env replay: --env-kwargs must be a JSON object such as {"is_slippery": false}');
+  process.stdout.write(`${JSON.stringify(replay(cmd.env, parseJson(cmd.state, '--state'), parseJson(cmd.actions, '--actions'), kwargs as Record<string, unknown>))}\n`);
   return 0;
 }
 
@@ -72,13 +77,23 @@ export function runEnvCommand(cmd: EnvCommand): number {
  * Resets a fresh environment, sets its internal state, applies the actions until the episode
  * ends (terminated, or truncated by the step limit counted from the reset) or they run out.
  */
-export function replay(envId: string, state: unknown, actions: unknown): ReplayResult {
+export function replay(envId: string, state: unknown, actions: unknown, kwargs: Readonly<Record<string, unknown>> = {}): ReplayResult {
   if (!ENV_IDS.includes(envId)) throw new UsageError(`env replay: unknown environment '${envId}'; known: ${ENV_IDS.join(', ')}`);
-  const spec = envSpec(envId);
-  const env = makeEnv(envId);
+  let spec: EnvSpec;
+  let env: ReturnType<typeof makeEnv>;
+  try {
+    spec = envSpec(envId, kwargs);
+    env = makeEnv(envId, kwargs);
+  } catch (e) {
+    throw new UsageError(`env replay: ${envId}: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}`);
+  }
   const stateDim = env.dynamics.stateDim;
   if (!Array.isArray(state) || state.length !== stateDim || !state.every(isFiniteNumber)) {
     throw new UsageError(`env replay: --state for ${envId} must be a JSON array of ${stateDim} finite numbers${stateHint(envId)}`);
+  }
+  const states = spec.discreteObservation?.n;
+  if (states !== undefined && !(Number.isInteger(state[0]) && state[0] >= 0 && state[0] < states)) {
+    throw new UsageError(`env replay: --state for ${envId} must be [s] with s an integer state index in 0..${states - 1}`);
   }
   if (!Array.isArray(actions)) throw new UsageError('env replay: --actions must be a JSON array');
   const checked = actions.map((a, i) => checkAction(spec.actionSpace, a, i, envId));
@@ -91,7 +106,8 @@ export function replay(envId: string, state: unknown, actions: unknown): ReplayR
   const out: ReplayResult = { obs: [], rewards: [], terminated: [], truncated: [] };
   for (const action of checked) {
     const r = env.step(action);
-    out.obs.push(Array.from(r.obs)); // float32 values, written as doubles
+    // Toy text: Gymnasium's observation, the state index (the engine's one-hot vector is internal).
+    out.obs.push(spec.discreteObservation ? [indexOfOneHot(r.obs)] : Array.from(r.obs)); // float32 values, written as doubles
     out.rewards.push(r.reward);
     out.terminated.push(r.terminated);
     out.truncated.push(r.truncated);
@@ -133,6 +149,11 @@ const STATE_LAYOUTS: Readonly<Record<string, string>> = {
   'MountainCar-v0': '[position, velocity]',
   'MountainCarContinuous-v0': '[position, velocity]',
   'Pendulum-v1': '[theta, theta_dot]',
+  'FrozenLake-v1': '[s], the state index row * ncol + col',
+  'FrozenLake8x8-v1': '[s], the state index row * 8 + col',
+  'CliffWalking-v0': '[s], the state index row * 12 + col',
+  'CliffWalking-v1': '[s], the state index row * 12 + col',
+  'Taxi-v3': '[s], the state index ((taxi_row * 5 + taxi_col) * 5 + passenger_location) * 4 + destination',
 };
 
 function stateHint(envId: string): string {
@@ -148,10 +169,11 @@ function specJson(spec: EnvSpec): Record<string, unknown> {
   return {
     id: spec.id,
     summary: spec.summary,
-    observation_space: spaceJson(spec.observationSpace),
+    // Toy-text envs: Gymnasium's Discrete(n) (the engine feeds its one-hot encoding to networks).
+    observation_space: spaceJson(spec.discreteObservation ?? spec.observationSpace),
     action_space: spaceJson(spec.actionSpace),
     reward_threshold: spec.rewardThreshold,
-    max_episode_steps: spec.maxEpisodeSteps,
+    max_episode_steps: Number.isFinite(spec.maxEpisodeSteps) ? spec.maxEpisodeSteps : null,
   };
 }
 
@@ -167,10 +189,10 @@ function listTable(specs: EnvSpec[]): string {
     ['id', 'observation', 'action', 'threshold', 'step limit'],
     ...specs.map((s) => [
       s.id,
-      describeSpace(s.observationSpace),
+      describeSpace(s.discreteObservation ?? s.observationSpace),
       describeSpace(s.actionSpace),
       s.rewardThreshold === null ? '-' : String(s.rewardThreshold),
-      String(s.maxEpisodeSteps),
+      Number.isFinite(s.maxEpisodeSteps) ? String(s.maxEpisodeSteps) : '-',
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -9,6 +9,7 @@ import { formatConfigError, loadExperimentConfig, type ConfigError } from '../ex
 import { errorMessage, trainAndRecord } from '../training/recordRun';
 import { createRun, defaultRunsDir, readRunSummary, toSummary, writeRunSummary } from '../training/runStore';
 import type { TrainCommand } from './args';
+import type { ResolvedConfig } from '../schema';
 import { HumanReporter, JsonReporter, type Reporter } from './reporters';
 import { workspaceRootOf } from './workspace';
 
@@ -35,8 +36,22 @@ export async function train(cmd: TrainCommand): Promise<number> {
 
   const workspaceRoot = workspaceRootOf(filePath);
   const runsDir = cmd.runsDir ? resolve(cmd.runsDir) : defaultRunsDir(workspaceRoot);
-  const created = createRun({ runsDir, workspaceRoot, filePath, config, pid: process.pid });
-  const reporter: Reporter = cmd.json ? new JsonReporter() : new HumanReporter();
+  // Training the experiment itself ignores its sweep (`rl-lab sweep` runs the combinations).
+  const { sweep: _sweep, ...trained } = config;
+  const created = createRun({ runsDir, workspaceRoot, filePath, config: trained, pid: process.pid });
+  return trainInProcess({ runDir: created.runDir, config: trained, backend: cmd.backend, json: cmd.json });
+}
+
+/**
+ * Trains (or, with `resume`, continues) the run in `runDir` in this process, printing progress
+ * with the reporter; Ctrl-C stops after the current rollout, twice quits at once. Returns the
+ * exit code.
+ */
+export async function trainInProcess(opts: { runDir: string; config: ResolvedConfig; backend?: string; json: boolean; resume?: boolean }): Promise<number> {
+  const { config } = opts;
+  const created = { runDir: opts.runDir };
+  const cmd = { backend: opts.backend };
+  const reporter: Reporter = opts.json ? new JsonReporter() : new HumanReporter();
 
   let stopRequested = false;
   const onSigint = () => {
@@ -61,6 +76,7 @@ export async function train(cmd: TrainCommand): Promise<number> {
     runDir: created.runDir,
     config,
     ...(cmd.backend ? { backend: cmd.backend } : {}),
+    ...(opts.resume ? { resume: true } : {}),
     shouldStop: () => stopRequested,
     events: {
       status(r) {

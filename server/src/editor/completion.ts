@@ -6,7 +6,7 @@
  */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
 import { ALGO_IDS, EXPERIMENT_PARAMS, paramSpec, paramsFor, type AlgoId, type ParamSpec } from '../schema';
-import { experimentAlgo, HYPERPARAMETERS_KEY, POLICY_KWARGS_KEYS, type ExperimentModel } from '../experiments';
+import { experimentAlgo, HYPERPARAMETERS_KEY, POLICY_KWARGS_KEYS, SWEEP_KEY, SWEEP_METHODS, type ExperimentModel } from '../experiments';
 import { ENV_IDS, ENV_SPECS } from '../training/envs/registry';
 import { CUSTOM_ENV } from '../training/envs/custom/id';
 import type { EditorDocument } from './document';
@@ -23,6 +23,8 @@ type Context =
   | { kind: 'topLevel'; prefixStart: number }
   | { kind: 'key'; experiment: ExperimentModel | undefined; nested: boolean }
   | { kind: 'policyKwargsKey' }
+  | { kind: 'sweepField'; experiment: ExperimentModel | undefined }
+  | { kind: 'sweptKey'; experiment: ExperimentModel | undefined }
   | { kind: 'value'; key: string; experiment: ExperimentModel | undefined; prefixStart: number; afterColon: boolean };
 
 export function complete(doc: EditorDocument, position: Position): CompletionItem[] {
@@ -55,6 +57,14 @@ export function complete(doc: EditorDocument, position: Position): CompletionIte
       }
       return items;
     }
+    case 'sweepField':
+      return SWEEP_FIELD_ITEMS.filter((f) => !sweepFieldsWritten(context.experiment).includes(f.label));
+    case 'sweptKey': {
+      const algo = context.experiment ? experimentAlgo(model, context.experiment) : undefined;
+      return keysFor(algo)
+        .filter((s) => s.implemented !== false && !['algo', 'seed'].includes(s.key))
+        .map((s) => ({ ...keyItem(s), insertText: `${s.key}: [`, command: undefined, detail: `sweep over: ${s.summary}` }));
+    }
     case 'policyKwargsKey':
       return Object.entries(POLICY_KWARGS_KEYS).map(([key, doc]) => ({
         label: key,
@@ -67,8 +77,14 @@ export function complete(doc: EditorDocument, position: Position): CompletionIte
       const algo = context.experiment ? experimentAlgo(model, context.experiment) : undefined;
       const spec = paramSpec(algo, context.key);
       let items: CompletionItem[];
-      if (context.key === 'activation_fn') items = ACTIVATIONS.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, textEdit: { range, newText: v } }));
-      else if (spec) items = valueItems(spec, range);
+      const plain = (values: readonly string[], detail?: string): CompletionItem[] =>
+        values.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, detail, textEdit: { range, newText: v } }));
+      if (context.key === 'activation_fn') items = plain(ACTIVATIONS);
+      else if (context.key === 'method') items = plain(SWEEP_METHODS, 'sweep method');
+      else if (context.key === 'init_from') {
+        // The other experiments of this file; run ids work too but are not listed here.
+        items = plain(model.experiments.map((e) => e.name).filter((n) => n !== context.experiment?.name), 'experiment in this file');
+      } else if (spec) items = valueItems(spec, range);
       else return [];
       // Triggered by ':' itself: YAML needs a space between the colon and the value.
       if (context.afterColon) for (const i of items) if (i.textEdit) i.textEdit.newText = ` ${i.textEdit.newText}`;
@@ -98,6 +114,10 @@ function completionContext(doc: EditorDocument, position: Position): Context | u
     if (parent.indent === 0) return { kind: 'key', experiment, nested: false };
     if (parent.key === HYPERPARAMETERS_KEY) return { kind: 'key', experiment, nested: true };
     if (parent.key === 'policy_kwargs') return { kind: 'policyKwargsKey' };
+    if (parent.key === SWEEP_KEY) return { kind: 'sweepField', experiment };
+    if (parent.key === 'values' && parentLine(text, text.lastIndexOf('\n', parent.start - 1) + 1, parent.indent)?.key === SWEEP_KEY) {
+      return { kind: 'sweptKey', experiment };
+    }
     return undefined;
   }
   const valueLine = VALUE_LINE.exec(before);
@@ -110,18 +130,33 @@ function completionContext(doc: EditorDocument, position: Position): Context | u
 }
 
 /** The nearest line above with less indentation: the mapping the cursor's key belongs to. */
-function parentLine(text: string, lineStart: number, indent: number): { indent: number; key: string } | undefined {
-  const lines = text.slice(0, lineStart).split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i];
+function parentLine(text: string, lineStart: number, indent: number): { indent: number; key: string; start: number } | undefined {
+  // Walks back line by line from lineStart (no split of the whole prefix: 2,000-line files).
+  let end = lineStart - 1;
+  while (end >= 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end);
+    end = start - 1;
     if (!line.trim() || line.trimStart().startsWith('#')) continue;
     const lineIndent = line.length - line.trimStart().length;
     if (lineIndent < indent) {
       const m = /^\s*([^:#]+):/.exec(line);
-      return { indent: lineIndent, key: m ? m[1].trim() : '' };
+      return { indent: lineIndent, key: m ? m[1].trim() : '', start };
     }
   }
   return undefined;
+}
+
+const SWEEP_FIELD_ITEMS: CompletionItem[] = [
+  { label: 'method', kind: CompletionItemKind.Property, detail: 'grid (every combination) or random (n_trials draws)', insertText: 'method: ' },
+  { label: 'values', kind: CompletionItemKind.Property, detail: 'the keys to vary, each with a list of values', insertText: 'values:\n  ' },
+  { label: 'seeds', kind: CompletionItemKind.Property, detail: 'each combination runs once per seed', insertText: 'seeds: [1, 2, 3]' },
+  { label: 'n_trials', kind: CompletionItemKind.Property, detail: 'random search: how many combinations to draw', insertText: 'n_trials: ' },
+];
+
+function sweepFieldsWritten(exp: ExperimentModel | undefined): string[] {
+  const v = exp?.entries.find((e) => e.key === SWEEP_KEY)?.value;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v) : [];
 }
 
 function lineRange(position: Position, prefixStart: number): Range {

@@ -5,22 +5,28 @@ import { toRange, type EditorDocument } from './document';
 
 export const DIAGNOSTIC_SOURCE = 'rl-lab';
 
-export function diagnostics(doc: EditorDocument): Diagnostic[] {
+/** Every issue of the document once: a value merged into several experiments with `<<` is reported where it is written. */
+export function documentIssues(doc: EditorDocument): Issue[] {
   const { model } = doc;
   const issues: Issue[] = [...model.syntaxIssues, ...validateFile(model), ...model.experiments.flatMap((e) => validateExperiment(model, e))];
-  // A value merged into several experiments with `<<` is reported once, where it is written.
   const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const issue of issues) {
+  return issues.filter((issue) => {
     const id = `${issue.range.start}:${issue.range.end}:${issue.message}`;
-    if (seen.has(id)) continue;
+    if (seen.has(id)) return false;
     seen.add(id);
-    out.push({
-      range: toRange(doc.document, issue.range),
-      severity: issue.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-      source: DIAGNOSTIC_SOURCE,
-      message: issueText(issue),
-    });
-  }
-  return out;
+    return true;
+  });
+}
+
+export function diagnostics(doc: EditorDocument): Diagnostic[] {
+  return documentIssues(doc).map((issue) => toDiagnostic(doc, issue));
+}
+
+export function toDiagnostic(doc: EditorDocument, issue: Issue): Diagnostic {
+  return {
+    range: toRange(doc.document, issue.range),
+    severity: issue.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    message: issueText(issue),
+  };
 }

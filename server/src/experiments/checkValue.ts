@@ -3,18 +3,21 @@
  * policy_kwargs. Messages do not repeat the key; callers put the key in front.
  */
 import type { ParamSpec } from '../schema';
-import { didYouMean } from './didYouMean';
+import { closeMatch, didYouMean } from './didYouMean';
 import { interpretEnvKwargs, type EnvKwargsResult } from './envKwargs';
 import { readNormalize } from './normalize';
 import { interpretPolicyKwargs, type KwargsResult } from './policyKwargs';
 import { parsePyLiteral, PyParseError, type PyNode } from './pyDict';
 import { parseScheduleValue } from './schedule';
+import { readSweep } from './sweep';
 
 export interface ValueIssue {
   severity: 'error' | 'warning';
   message: string;
   /** Part of the value the issue is about: offsets in the policy_kwargs string or the document. */
   sub?: { start: number; end: number; in: 'string' | 'document' };
+  /** A value that would pass, as YAML text: the nearest valid one, or the did-you-mean. */
+  replacement?: string;
 }
 
 export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null = null): ValueIssue[] {
@@ -25,10 +28,10 @@ export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null 
   switch (spec.type) {
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) return [err(`must be a whole number, got ${show(value)}`)];
-      return bounds(spec, value);
+      return bounds(spec, value, String);
     case 'float':
       if (typeof value !== 'number' || !Number.isFinite(value)) return [err(`must be a number, got ${show(value)}`)];
-      return bounds(spec, value);
+      return bounds(spec, value, String);
     case 'bool':
       return typeof value === 'boolean' ? [] : [err(`must be true or false, got ${show(value)}`)];
     case 'string':
@@ -37,12 +40,14 @@ export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null 
       const values = spec.values ?? [];
       if (typeof value === 'string' && values.includes(value)) return [];
       const hint = typeof value === 'string' ? didYouMean(value, values) : '';
-      return [err(`unknown value ${show(value)}${hint} (valid: ${values.join(', ')})`)];
+      const match = typeof value === 'string' ? closeMatch(value, values) : undefined;
+      return [{ ...err(`unknown value ${show(value)}${hint} (valid: ${values.join(', ')})`), replacement: match }];
     }
     case 'schedule': {
       const schedule = parseScheduleValue(value);
       if (!schedule) return [err(`must be a number or lin_<start> (linear decay to 0, e.g. lin_0.001), got ${show(value)}`)];
-      return bounds(spec, schedule.kind === 'constant' ? schedule.value : schedule.start);
+      if (schedule.kind === 'constant') return bounds(spec, schedule.value, String);
+      return bounds(spec, schedule.start, (n) => `lin_${n}`);
     }
     case 'policy_kwargs':
       return readPolicyKwargs(value, tree).issues.map((i) => ({
@@ -57,6 +62,8 @@ export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null 
         message: i.message,
         sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },
       }));
+    case 'sweep':
+      return readSweep(value).issues.map((i) => ({ severity: i.severity, message: i.message }));
     case 'env_kwargs':
       return readEnvKwargs(value, tree).issues.map((i) => ({
         severity: i.severity,
@@ -103,10 +110,25 @@ export function readPolicyKwargs(value: unknown, tree: PyNode | null): KwargsRes
   };
 }
 
-function bounds(spec: ParamSpec, n: number): ValueIssue[] {
+function bounds(spec: ParamSpec, n: number, write: (n: number) => string): ValueIssue[] {
   const belowMin = spec.min !== undefined && (spec.minExclusive ? n <= spec.min : n < spec.min);
   const aboveMax = spec.max !== undefined && n > spec.max;
-  return belowMin || aboveMax ? [err(`must be ${rangeText(spec)}, got ${n}`)] : [];
+  if (!belowMin && !aboveMax) return [];
+  const nearest = nearestValid(spec, n);
+  return [{ ...err(`must be ${rangeText(spec)}, got ${n}`), replacement: nearest === undefined ? undefined : write(nearest) }];
+}
+
+/**
+ * The valid value nearest to an out-of-range one: the bound itself when it is inclusive; for an
+ * exclusive bound (learning_rate > 0) the edge of the sensible range, which is valid and a value
+ * people use, rather than an arbitrary epsilon above the bound.
+ */
+export function nearestValid(spec: ParamSpec, n: number): number | undefined {
+  if (spec.max !== undefined && n > spec.max) return spec.max;
+  if (spec.min === undefined) return undefined;
+  if (!spec.minExclusive) return spec.type === 'int' ? Math.ceil(spec.min) : spec.min;
+  if (spec.sensible && spec.sensible[0] > spec.min) return spec.sensible[0];
+  return spec.type === 'int' ? Math.floor(spec.min) + 1 : undefined;
 }
 
 /** "> 0 and <= 1", ">= 1", "<= 4096". */

@@ -6,8 +6,14 @@ import { closest, distance } from 'fastest-levenshtein';
  * 'clip_rnage' finds 'clip_range' but 'foo' does not find 'gamma'.
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return '';
+  const best = closeMatch(word, candidates);
+  return best === undefined ? '' : ` — did you mean '${best}'?`;
+}
+
+/** The candidate `didYouMean` would suggest, or undefined (for quick fixes). */
+export function closeMatch(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
   const best = closest(word, candidates);
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return distance(word.toLowerCase(), best.toLowerCase()) <= limit ? ` — did you mean '${best}'?` : '';
+  return distance(word.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
 }

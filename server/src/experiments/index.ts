@@ -26,6 +26,10 @@ export { readPolicyKwargs, rangeText, formatDefault } from './checkValue';
 export { parsePyLiteral, PyParseError, type PyNode } from './pyDict';
 export { interpretPolicyKwargs, POLICY_KWARGS_KEYS } from './policyKwargs';
 export { ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
+export { SWEEP_KEY, SWEEP_METHODS, readSweepSummary, type SweepSummary } from './sweepCheck';
+export { expandSweep, planSweep, readSweep, sweepConfigs, sweepSize, trialOverrides, MAX_SWEEP_RUNS, type SweepTrial } from './sweep';
+export { nearestValid } from './checkValue';
+export { closeMatch } from './didYouMean';
 
 export interface ConfigError {
   file: string;

@@ -19,6 +19,17 @@ export interface Issue {
   range: OffsetRange;
   /** The key the issue is about, when there is one (CLI errors name it). */
   key?: string;
+  /** Edits that resolve it (the editor offers them as quick fixes). */
+  fixes?: IssueFix[];
+}
+
+/** One quick fix: replace `range` of the document with `newText`. */
+export interface IssueFix {
+  title: string;
+  range: OffsetRange;
+  newText: string;
+  /** The fix to apply when several are offered (a did-you-mean, a clamp). */
+  preferred?: boolean;
 }
 
 /** `rl-lab`: `*.rl.yaml` experiment files; `zoo`: RL Baselines3 Zoo `hyperparams/<algo>.yml`. */

@@ -7,6 +7,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { detectFormat } from './format';
+import { relaxQuotedIndentation } from './lenientYaml';
 import { YAML_OPTIONS } from './yamlOptions';
 import type { PyDictEntry, PyNode } from './pyDict';
 import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, OffsetRange } from './model';
@@ -23,7 +24,16 @@ const MAX_MERGE_DEPTH = 16;
 
 export function parseExperimentFile(text: string, filePath: string): ExperimentFileModel {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  let doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  if (doc.errors.length) {
+    // PyYAML accepts under-indented lines of multi-line quoted values (real Zoo files have them).
+    const relaxed = relaxQuotedIndentation(text);
+    if (relaxed !== text) {
+      const retry = parseDocument(relaxed, YAML_OPTIONS);
+      // Same length, same offsets: lineCounter (of the original text) still applies.
+      if (retry.errors.length < doc.errors.length) doc = retry;
+    }
+  }
   const { format, fileAlgo } = detectFormat(filePath);
   const syntaxIssues: Issue[] = [
     ...doc.errors.map((e): Issue => ({ severity: 'error', message: e.message, range: posRange(e.pos, text.length) })),

@@ -3,9 +3,10 @@
  * the run folder's config.yaml records. Only called once validation found no errors.
  */
 import { randomInt } from 'node:crypto';
-import { paramSpec, paramsFor, type AlgoId, type PolicyKwargs, type PpoHyperparameters, type ResolvedConfig } from '../schema';
+import { ALGOS, paramSpec, paramsFor, type AlgoId, type AlgoHyperparameters, type PolicyKwargs, type ResolvedConfig } from '../schema';
 import { readEnvKwargs, readPolicyKwargs } from './checkValue';
 import { readNormalize, resolveNormalize } from './normalize';
+import { readSweep } from './sweep';
 import type { PyNode } from './pyDict';
 import { CUSTOM_ENV } from '../training/envs/custom/id';
 
@@ -29,7 +30,8 @@ export function resolveConfig(
     const v = values.get(key)?.value;
     return v === undefined ? paramSpec(algo, key)?.default : v;
   };
-  const defaults = paramSpec(algo, 'policy_kwargs')?.default as unknown as PolicyKwargs;
+  // The algorithm's own policy defaults (DQN: ReLU, PyTorch init) over the experiment-wide ones.
+  const defaults = { ...(paramSpec(algo, 'policy_kwargs')?.default as unknown as PolicyKwargs), ...ALGOS[algo].policyDefaults };
   const kwargs = values.get('policy_kwargs');
   const given = kwargs && kwargs.value !== null ? readPolicyKwargs(kwargs.value, kwargs.tree).value : {};
   const policyKwargs: PolicyKwargs = {
@@ -44,6 +46,8 @@ export function resolveConfig(
   const normalize = values.get('normalize');
   const envModule = get('env_module');
   const envKwargs = values.get('env_kwargs');
+  const sweepValue = values.get('sweep')?.value;
+  const sweepSpec = sweepValue !== undefined && sweepValue !== null ? readSweep(sweepValue).value : undefined;
   return {
     experiment,
     algo,
@@ -57,6 +61,8 @@ export function resolveConfig(
     seed: typeof seed === 'number' ? seed : drawSeed(),
     policy: get('policy') as string,
     policy_kwargs: policyKwargs,
-    hyperparameters: hyperparameters as unknown as PpoHyperparameters,
+    checkpoint_freq: get('checkpoint_freq') as number,
+    ...(sweepSpec ? { sweep: sweepSpec } : {}),
+    hyperparameters: hyperparameters as unknown as AlgoHyperparameters,
   };
 }

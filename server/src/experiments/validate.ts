@@ -10,8 +10,9 @@ import { customEnvPathProblem } from '../training/envs/custom/path';
 import type { EnvSpec } from '../training/envs/spaces';
 import { ALGOS, ALGO_IDS, EXPERIMENT_PARAMS, isAlgoId, paramSpec, paramsFor, allParamKeys, type AlgoId, type AlgoSpec, type ParamSpec } from '../schema';
 import { checkValue, readEnvKwargs, type ValueIssue } from './checkValue';
-import { didYouMean } from './didYouMean';
-import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, OffsetRange } from './model';
+import { closeMatch, didYouMean } from './didYouMean';
+import { checkSweep, SWEEP_KEY } from './sweepCheck';
+import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, IssueFix, OffsetRange } from './model';
 import { HYPERPARAMETERS_KEY } from './parse';
 import { ZOO_UNIMPLEMENTED_KEYS, zooUnimplementedMessage } from './zooKeys';
 
@@ -47,8 +48,9 @@ export function validateExperiment(file: ExperimentFileModel, exp: ExperimentMod
   checkRequired(file, exp, issues);
   checkZooEnv(file, exp, issues);
   checkDuplicates(exp, issues);
-  for (const entry of exp.entries) checkEntry(file, algo, entry, issues);
-  checkBatchSize(exp, issues);
+  const present = new Set(exp.entries.map((e) => e.key));
+  for (const entry of exp.entries) checkEntry(file, algo, entry, issues, present);
+  checkBatchSize(exp, algo, issues);
   checkEnvKwargs(file, exp, issues);
   checkCustomEnv(file, exp, issues);
   checkActionSpace(file, exp, algo, issues);
@@ -61,8 +63,26 @@ function checkRequired(file: ExperimentFileModel, exp: ExperimentModel, issues: 
   const implied = file.format === 'zoo' ? ['algo', 'env'] : [];
   for (const spec of EXPERIMENT_PARAMS.filter((p) => p.required)) {
     if (implied.includes(spec.key) || exp.entries.some((e) => e.key === spec.key)) continue;
-    issues.push({ severity: 'error', message: `missing required key '${spec.key}' (${spec.summary})`, range: exp.nameRange, key: spec.key });
+    const example = spec.key === 'algo' ? ALGO_IDS[0] : spec.key === 'env' ? ENV_IDS[0] : undefined;
+    issues.push({
+      severity: 'error',
+      message: `missing required key '${spec.key}' (${spec.summary})`,
+      range: exp.nameRange,
+      key: spec.key,
+      fixes: example === undefined ? undefined : [addKeyFix(file, exp, `${spec.key}: ${example}`)],
+    });
   }
+}
+
+/** Inserts `line` as the experiment's first key, indented as its other keys are. */
+function addKeyFix(file: ExperimentFileModel, exp: ExperimentModel, line: string): IssueFix {
+  const lineEnd = file.text.indexOf('\n', exp.nameRange.end);
+  const at = lineEnd < 0 ? file.text.length : lineEnd;
+  const first = exp.entries.find((e) => !e.merged && e.keyRange.start > exp.nameRange.end);
+  const column = first ? first.keyRange.start - (file.text.lastIndexOf('\n', first.keyRange.start - 1) + 1) : 2;
+  const indent = ' '.repeat(Math.max(1, column));
+  const colonAfterName = /^\s*:/.test(file.text.slice(exp.nameRange.end, at));
+  return { title: `Add '${line}'`, range: { start: at, end: at }, newText: `${colonAfterName ? '' : ':'}\n${indent}${line}`, preferred: true };
 }
 
 /** Zoo files list many environments RL Lab lacks; that is a warning, not an error. */
@@ -73,6 +93,7 @@ function checkZooEnv(file: ExperimentFileModel, exp: ExperimentModel, issues: Is
     message: `RL Lab has no environment '${exp.name}'${didYouMean(exp.name, ENV_IDS)} (available: ${ENV_IDS.join(', ')}); this experiment cannot be run`,
     range: exp.nameRange,
     key: 'env',
+    fixes: renameFix(exp.nameRange, closeMatch(exp.name, ENV_IDS)),
   });
 }
 
@@ -91,26 +112,38 @@ function checkDuplicates(exp: ExperimentModel, issues: Issue[]): void {
   }
 }
 
-function checkEntry(file: ExperimentFileModel, algo: AlgoId | undefined, entry: EntryModel, issues: Issue[]): void {
+/** A quick fix replacing a range with a did-you-mean candidate, when there is one. */
+function renameFix(range: OffsetRange, to: string | undefined): IssueFix[] | undefined {
+  return to === undefined ? undefined : [{ title: `Change to '${to}'`, range, newText: to, preferred: true }];
+}
+
+function checkEntry(file: ExperimentFileModel, algo: AlgoId | undefined, entry: EntryModel, issues: Issue[], present: ReadonlySet<string>): void {
+  // The sweep block has its own shape: every listed value is checked against its key's schema.
+  if (entry.key === SWEEP_KEY) {
+    checkSweep(entry, algo, issues);
+    return;
+  }
   const spec = paramSpec(algo, entry.key);
   if (!spec) {
     if (entry.key in ZOO_UNIMPLEMENTED_KEYS) {
       issues.push({ severity: 'warning', message: zooUnimplementedMessage(entry.key), range: entry.keyRange, key: entry.key });
       return;
     }
-    const known = algo ? paramsFor(algo).map((p) => p.key) : allParamKeys();
+    // A key written already is no typo of this one (and renaming to it would duplicate it).
+    const known = (algo ? paramsFor(algo).map((p) => p.key) : allParamKeys()).filter((k) => !present.has(k));
     issues.push({
       severity: 'error',
       message: `unknown key '${entry.key}'${didYouMean(entry.key, known)}`,
       range: entry.keyRange,
       key: entry.key,
+      fixes: renameFix(entry.keyRange, closeMatch(entry.key, known)),
     });
     return;
   }
   if (spec.implemented === false) {
     issues.push({
       severity: 'warning',
-      message: `'${spec.key}' is accepted for RL Baselines3 Zoo compatibility but RL Lab does not implement it yet; it is ignored`,
+      message: spec.unimplementedNote ?? `'${spec.key}' is accepted for RL Baselines3 Zoo compatibility but RL Lab does not implement it yet; it is ignored`,
       range: entry.keyRange,
       key: spec.key,
     });
@@ -135,7 +168,9 @@ function valueIssue(file: ExperimentFileModel, spec: ParamSpec, entry: EntryMode
     const base = stringContentStart(file.text, entry.valueRange, entry.value);
     if (base !== undefined) range = { start: base + v.sub.start, end: base + Math.max(v.sub.end, v.sub.start + 1) };
   }
-  return { severity: v.severity, message: v.message, range, key: spec.key };
+  const replace = v.replacement !== undefined && !v.sub && entry.valueRange.end > entry.valueRange.start;
+  const fixes = replace ? [{ title: `Change to ${v.replacement}`, range: entry.valueRange, newText: String(v.replacement), preferred: true }] : undefined;
+  return { severity: v.severity, message: v.message, range, key: spec.key, fixes };
 }
 
 /** Where a string's characters start in the document, when it is written without escapes. */
@@ -221,32 +256,67 @@ function checkActionSpace(file: ExperimentFileModel, exp: ExperimentModel, algo:
 
 /** Why `algo` cannot train on `env`'s action space, or undefined when it can. */
 export function actionSpaceProblem(algo: AlgoSpec, env: EnvSpec): string | undefined {
+  // Tabular algorithms index a table by the state: they need Gymnasium's Discrete observation.
+  if (algo.observationSpaces?.includes('discrete') && !env.discreteObservation) {
+    const discrete = Object.values(ENV_SPECS).filter((e) => e.discreteObservation).map((e) => e.id);
+    return `${algo.name} (${algo.id}) needs a discrete observation space (a finite set of states), but ${env.id} has Box(${env.observationSpace.shape.join(', ')},) observations; environments with one: ${discrete.join(', ')}`;
+  }
   const kind = env.actionSpace.kind === 'discrete' ? 'discrete' : 'continuous';
   if (algo.actionSpaces.includes(kind)) return undefined;
   const space = env.actionSpace.kind === 'discrete' ? `Discrete(${env.actionSpace.n})` : `Box(${env.actionSpace.shape.join(', ')},)`;
   return `${algo.name} (${algo.id}) supports only ${algo.actionSpaces.join(' and ')} action spaces, but ${env.id} has a ${kind} action space ${space}`;
 }
 
-/** SB3 warns when a minibatch would be larger than the rollout; so do we. */
-function checkBatchSize(exp: ExperimentModel, issues: Issue[]): void {
+/**
+ * batch_size against the rollout of n_steps x n_envs transitions (on-policy algorithms that
+ * have both keys). SB3's PPO warns when the rollout is not a multiple of batch_size (the last
+ * minibatch of every epoch is truncated) and a minibatch larger than the rollout is just the
+ * whole rollout; both are warnings, as there.
+ */
+function checkBatchSize(exp: ExperimentModel, algo: AlgoId | undefined, issues: Issue[]): void {
   const batch = exp.entries.find((e) => e.key === 'batch_size');
+  if (!batch || !algo || !paramSpec(algo, 'n_steps') || !paramSpec(algo, 'batch_size')) return;
   const size = (key: string): number | undefined => {
-    const v = exp.entries.find((e) => e.key === key)?.value ?? paramSpec('ppo', key)?.default;
-    return typeof v === 'number' ? v : undefined;
+    const v = exp.entries.find((e) => e.key === key)?.value ?? paramSpec(algo, key)?.default;
+    return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
   };
   const batchSize = size('batch_size');
   const nSteps = size('n_steps');
   const nEnvs = size('n_envs');
-  if (!batch || batchSize === undefined || nSteps === undefined || nEnvs === undefined) return;
+  if (batchSize === undefined || nSteps === undefined || nEnvs === undefined) return;
+  const range = batch.valueRange.end > batch.valueRange.start ? batch.valueRange : batch.keyRange;
   const rollout = nSteps * nEnvs;
+  const where = `n_steps x n_envs = ${nSteps} x ${nEnvs} = ${rollout}`;
   if (batchSize > rollout) {
     issues.push({
       severity: 'warning',
-      message: `batch_size ${batchSize} is larger than the rollout n_steps x n_envs = ${nSteps} x ${nEnvs} = ${rollout}; each minibatch will be the whole rollout`,
-      range: batch.valueRange.end > batch.valueRange.start ? batch.valueRange : batch.keyRange,
+      message: `batch_size ${batchSize} is larger than the rollout ${where}; each minibatch will be the whole rollout`,
+      range,
       key: 'batch_size',
+      fixes: [{ title: `Change to ${rollout} (the whole rollout)`, range: batch.valueRange, newText: String(rollout), preferred: true }],
+    });
+  } else if (rollout % batchSize !== 0 && rollout <= 2 ** 31) {
+    const divisor = largestDivisorAtMost(rollout, batchSize);
+    issues.push({
+      severity: 'warning',
+      message: `the rollout ${where} is not a multiple of batch_size ${batchSize}: every epoch ends with a truncated minibatch of ${rollout % batchSize} (${divisor} divides it)`,
+      range,
+      key: 'batch_size',
+      fixes: [{ title: `Change to ${divisor} (divides the rollout)`, range: batch.valueRange, newText: String(divisor), preferred: true }],
     });
   }
+}
+
+/** The largest divisor of n that is <= limit (1 at worst); divisors found in pairs up to sqrt(n). */
+function largestDivisorAtMost(n: number, limit: number): number {
+  let best = 1;
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    if (d <= limit && d > best) best = d;
+    const pair = n / d;
+    if (pair <= limit && pair > best) best = pair;
+  }
+  return best;
 }
 
 /** Issue text with its key in front, unless the message already quotes it. */

@@ -9,7 +9,7 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     type: 'enum',
     default: null,
     required: true,
-    values: ['ppo'],
+    values: ['ppo', 'dqn', 'reinforce', 'a2c', 'npg', 'trpo', 'q_learning', 'sarsa', 'expected_sarsa', 'mc_control', 'value_iteration', 'policy_iteration'],
     summary: 'The training algorithm.',
     explanation:
       'Which algorithm trains this experiment. In an RL Baselines3 Zoo file (`hyperparams/<algo>.yml`) it comes from the file name instead.',
@@ -95,7 +95,7 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     default: { net_arch: { pi: [64, 64], vf: [64, 64] }, activation_fn: 'tanh', ortho_init: true, log_std_init: 0 },
     summary: 'Network options: net_arch, activation_fn, ortho_init, log_std_init.',
     explanation:
-      'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(net_arch=[64, 64], activation_fn=nn.ReLU)"`. The string is parsed as data, never evaluated. `net_arch` is a list of hidden sizes shared by actor and critic (as separate networks), or `dict(pi=[...], vf=[...])`. `activation_fn`: `nn.Tanh` or `nn.ReLU`. `ortho_init`: orthogonal initialisation (gain sqrt(2) for hidden layers, 0.01 for the policy head, 1 for the value head). `log_std_init`: initial log standard deviation of a Gaussian policy.',
+      'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(net_arch=[64, 64], activation_fn=nn.ReLU)"`. The string is parsed as data, never evaluated. `net_arch` is a list of hidden sizes shared by actor and critic (as separate networks), or `dict(pi=[...], vf=[...])`. `activation_fn`: `nn.Tanh` or `nn.ReLU`. `ortho_init`: orthogonal initialisation (gain sqrt(2) for hidden layers, 0.01 for the policy head, 1 for the value head). `log_std_init`: initial log standard deviation of a Gaussian policy. DQN\'s Q-network defaults differ, as in SB3: `net_arch` [64, 64], `nn.ReLU`, PyTorch\'s default initialisation (`ortho_init` false); a list `net_arch` gives its hidden layers.',
     algos: 'all',
   },
   {
@@ -107,5 +107,39 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
       '`true` normalizes observations to zero mean and unit variance with running statistics, clipped to ±10, and scales rewards by the running standard deviation of the discounted return (with the algorithm\'s `gamma`), clipped to ±10, as Stable-Baselines3\'s VecNormalize. Statistics update only while training and are saved in the run folder as `normalization.json`, so evaluation uses the same ones. `charts/episodic_return` stays the raw return. As in RL Baselines3 Zoo, a Python-dict string such as `"{\'norm_obs\': True, \'norm_reward\': False}"` or a mapping chooses parts: `norm_obs`, `norm_reward`, `clip_obs`, `clip_reward`, `gamma`, `epsilon`.',
     formula: "obs' = clip((obs - mean) / sqrt(var + 1e-8), -clip_obs, clip_obs)\nret = gamma * ret + r;  r' = clip(r / sqrt(var_ret + 1e-8), -clip_reward, clip_reward)   (SB3 VecNormalize)",
     algos: 'all',
+  },
+  {
+    key: 'checkpoint_freq',
+    type: 'int',
+    default: 10000,
+    min: 0,
+    sensible: [1000, 1000000],
+    summary: 'Environment steps between checkpoints (0: only the final one).',
+    explanation:
+      'A checkpoint holds everything needed to continue training exactly: network weights, optimizer state (Adam moments and step count), normalization statistics, random-number streams, step counters and schedule progress. It is written atomically into the run folder\'s `checkpoints/` at the first update at or after every multiple of this many env steps (summed over envs), and once more when training completes or is stopped; the newest 3 are kept. Resume (Runs tree, `rl-lab resume RUN`) continues from the newest one in the same run folder, evaluation and policy export read it. Smaller values lose less work on a crash and cost a little disk and time.',
+    algos: 'all',
+  },
+  {
+    key: 'sweep',
+    type: 'sweep',
+    default: null,
+    nullable: true,
+    summary: 'Hyperparameter sweep: grid or random values for named keys, times a list of seeds.',
+    explanation:
+      'A mapping `{ method: grid | random, values: { key: [v1, v2, ...] }, seeds: [1, 2, 3], n_trials: N }`. `grid` runs every combination of the listed values; `random` draws `n_trials` combinations, each key from its list or from a range `{ min, max, log?, int? }` (log-uniform with `log: true`), with `sampler_seed` (default 0) fixing the draws. Every combination runs once per seed in `seeds` (absent: once, with the experiment\'s seed). Keys are any experiment or hyperparameter keys, validated like `--set`. "Run sweep" (code lens) or `rl-lab sweep FILE#EXPERIMENT` queues them all; the runs share a `sweepId` and the dashboard groups them. Running the experiment itself ignores `sweep`.',
+    formula: 'runs = (grid: product of |values[k]| over keys; random: n_trials) x max(1, |seeds|)',
+    algos: 'all',
+  },
+  {
+    key: 'init_from',
+    type: 'string',
+    default: null,
+    nullable: true,
+    summary: 'Start from the weights of another experiment of this file or of a run (its id).',
+    explanation:
+      'Names an experiment defined in the same file (its latest run) or a run id under `.rl-lab/runs/`. RLHF stages use it to start reward-model and policy training from a supervised checkpoint. Go to Definition on the value jumps to that experiment or to the run\'s `config.yaml`.',
+    algos: 'all',
+    implemented: false,
+    unimplementedNote: "'init_from' is used by RLHF stages, not implemented yet; it is ignored",
   },
 ];

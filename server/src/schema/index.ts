@@ -1,15 +1,25 @@
 /** The hyperparameter schema: one registry that validation, hover, completion and docs read. */
 import { EXPERIMENT_PARAMS } from './experiment';
+import { DQN, DQN_PARAMS } from './dqn';
+import { A2C, A2C_PARAMS } from './a2c';
+import { NPG, NPG_PARAMS } from './npg';
 import { PPO, PPO_PARAMS } from './ppo';
+import { REINFORCE, REINFORCE_PARAMS } from './reinforce';
+import { TRPO, TRPO_PARAMS } from './trpo';
+import { TABULAR_ALGOS, TABULAR_PARAMS } from './tabular';
 import type { AlgoId, AlgoSpec, ParamSpec } from './types';
 
 export * from './types';
 export * from './config';
+export { ZOO_TUNED, zooTunedEntry, type ZooValue } from './zooTuned';
 
-export const ALGOS: Readonly<Record<AlgoId, AlgoSpec>> = { ppo: PPO };
+export const ALGOS: Readonly<Record<AlgoId, AlgoSpec>> = { ppo: PPO, dqn: DQN, reinforce: REINFORCE, a2c: A2C, npg: NPG, trpo: TRPO, ...TABULAR_ALGOS };
 export const ALGO_IDS = Object.keys(ALGOS) as AlgoId[];
 
-const ALGO_PARAMS: Readonly<Record<AlgoId, readonly ParamSpec[]>> = { ppo: PPO_PARAMS };
+const ALGO_PARAMS: Readonly<Record<AlgoId, readonly ParamSpec[]>> = {
+  ppo: PPO_PARAMS, dqn: DQN_PARAMS, reinforce: REINFORCE_PARAMS, a2c: A2C_PARAMS, npg: NPG_PARAMS, trpo: TRPO_PARAMS,
+  ...TABULAR_PARAMS,
+};
 
 export { EXPERIMENT_PARAMS };
 

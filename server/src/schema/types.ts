@@ -3,8 +3,22 @@
  * validation (diagnostics, CLI errors), hover text, completion, the README table and the
  * resolved config saved with each run.
  */
+import type { PolicyKwargs } from './config';
 
-export type AlgoId = 'ppo';
+export type AlgoId =
+  | 'ppo'
+  | 'dqn'
+  | 'reinforce'
+  | 'a2c'
+  | 'npg'
+  | 'trpo'
+  // Tabular methods (schema/tabular.ts): toy-text environments only.
+  | 'q_learning'
+  | 'sarsa'
+  | 'expected_sarsa'
+  | 'mc_control'
+  | 'value_iteration'
+  | 'policy_iteration';
 
 export type ParamType =
   /** Whole number. */
@@ -22,7 +36,9 @@ export type ParamType =
   /** Environment constructor options of scalars: a YAML mapping or "dict(continuous=True)". */
   | 'env_kwargs'
   /** true | false, or VecNormalize options: a mapping or "{'norm_obs': True, 'norm_reward': False}". */
-  | 'normalize';
+  | 'normalize'
+  /** A sweep declaration: `{ method: grid | random, values: { key: [v, ...] }, seeds: [...], n_trials }` (experiments/sweep.ts). */
+  | 'sweep';
 
 export type ParamValue = number | boolean | string | null | Record<string, unknown>;
 
@@ -52,6 +68,8 @@ export interface ParamSpec {
   algos: readonly AlgoId[] | 'all';
   /** False for keys accepted for RL Baselines3 Zoo compatibility but not acted on yet. */
   implemented?: boolean;
+  /** With `implemented: false`: why, shown as the warning instead of the Zoo-compatibility one. */
+  unimplementedNote?: string;
 }
 
 export interface AlgoSpec {
@@ -60,4 +78,11 @@ export interface AlgoSpec {
   summary: string;
   explanation: string;
   actionSpaces: readonly ('discrete' | 'continuous')[];
+  /**
+   * Set for algorithms that need a finite set of states, Gymnasium's Discrete observation
+   * (tabular methods): an env without one is an error on `env`.
+   */
+  observationSpaces?: readonly 'discrete'[];
+  /** policy_kwargs defaults that differ from the experiment-wide ones (e.g. DQN's ReLU Q-network). */
+  policyDefaults?: Partial<PolicyKwargs>;
 }

@@ -26,8 +26,19 @@ const RENDER_FPS: Readonly<Record<string, number>> = {
   'Pendulum-v1': 30,
   'LunarLander-v3': 50,
   'LunarLanderContinuous-v3': 50,
+  'FrozenLake-v1': 4,
+  'FrozenLake8x8-v1': 4,
+  'CliffWalking-v0': 4,
+  'CliffWalking-v1': 4,
+  'Taxi-v3': 4,
 };
 const DEFAULT_FPS = 30;
+
+/**
+ * Where an env has no time limit (CliffWalking), an episode stops here, counted as truncated:
+ * a deterministic policy that walks in a circle would otherwise never end.
+ */
+export const UNLIMITED_EPISODE_CAP = 10_000;
 
 /** The seed stream of evaluation episodes: independent of training's streams, fixed by the run seed. */
 export const PLAYBACK_STREAM = 'playback';
@@ -65,7 +76,8 @@ export function recordEpisode(opts: RecordEpisodeOptions, act: ActFn): PlaybackE
   const spec = opts.source?.spec ?? envSpec(opts.env, kwargs);
   // Fresh unless given: LunarLander keeps a Box2D world per dynamics object.
   const dynamics = opts.source?.dynamics ?? makeDynamics(opts.env, kwargs);
-  const limit = Math.min(opts.maxSteps ?? spec.maxEpisodeSteps, spec.maxEpisodeSteps);
+  const envLimit = Math.min(spec.maxEpisodeSteps, UNLIMITED_EPISODE_CAP);
+  const limit = Math.min(opts.maxSteps ?? envLimit, envLimit);
   const state = new Float64Array(dynamics.stateDim);
   const obs = new Float32Array(dynamics.obsDim);
   const actions = new Float32Array(actionDim(spec));
@@ -93,7 +105,7 @@ export function recordEpisode(opts: RecordEpisodeOptions, act: ActFn): PlaybackE
     frames,
     rewards,
     terminated,
-    truncated: !terminated && rewards.length >= spec.maxEpisodeSteps,
+    truncated: !terminated && rewards.length >= envLimit,
   };
 }
 

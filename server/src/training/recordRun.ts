@@ -4,6 +4,7 @@
  * backend, appends every metric row to metrics.jsonl as it arrives, keeps run.json current
  * and writes the final status, so the folder is complete whoever started the run.
  */
+import { version_core as tfjsCoreVersion } from '@tensorflow/tfjs-core';
 import type { MetricRow, RunStatus } from '../protocol/types';
 import type { ResolvedConfig } from '../schema';
 import { BACKEND_ENV_VAR, selectBackend, train, type TrainResult } from './engine';
@@ -11,8 +12,11 @@ import type { VecNormalizeState } from './envs/vecNormalize';
 import { resolveTrainingEnv } from './envs/trainingEnv';
 import { evaluatePolicy } from './evaluate';
 import { writeNormalization } from './normalizationFile';
-import { MetricsWriter, readRunSummary, writePlayback, writeRunSummary, type StoredRun } from './runStore';
+import { MetricsWriter, readRunSummary, rewindMetrics, withBestMeanReturn, writePlayback, writeRunSummary, type StoredRun } from './runStore';
+import { latestCheckpoint, writeCheckpoint } from './checkpointStore';
+import { DEFAULT_CHECKPOINT_FREQ } from '../schema';
 import type { TrainedPolicy } from './types';
+import { VALUE_TABLE_SAVE_MS, writeValueTable } from './valueTableFile';
 
 export interface RecordEvents {
   /** run.json was just rewritten with `run`. */
@@ -34,6 +38,11 @@ export interface RecordOptions {
   shouldStop(): boolean;
   /** The status to record when a stop request ended training; 'stopped' unless told otherwise. */
   stoppedAs?(): RunStatus;
+  /**
+   * Continue the run in `runDir` from its newest checkpoint (none: from the start). Metric
+   * rows logged after that checkpoint move to metrics.rewound.jsonl first, so steps continue.
+   */
+  resume?: boolean;
   events?: RecordEvents;
 }
 
@@ -53,24 +62,44 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
   const { runDir, config, events = {} } = opts;
   let run = readRunSummary(runDir);
   const save = (patch: Partial<StoredRun>) => {
-    run = { ...run, ...patch };
-    writeRunSummary(runDir, run);
+    run = writeRunSummary(runDir, withBestMeanReturn({ ...run, ...patch }));
     events.status?.(run);
   };
+  // Before the writer opens metrics.jsonl: a resume first cuts it back to the checkpoint.
+  const resumeFrom = opts.resume ? latestCheckpoint(runDir) : undefined;
+  if (opts.resume) rewindMetrics(runDir, resumeFrom?.checkpoint.globalStep ?? 0);
   const writer = new MetricsWriter(runDir);
   try {
     const backend = await selectBackend(opts.backend ?? process.env[BACKEND_ENV_VAR]);
-    save({ status: 'running', backend: backend.name, backendNotes: backend.notes, pid: process.pid });
+    const ckpt = resumeFrom?.checkpoint;
+    const recent = ckpt?.recentReturns ?? [];
+    save({
+      status: 'running',
+      backend: backend.name,
+      backendNotes: backend.notes,
+      pid: process.pid,
+      versions: { rlLab: run.versions?.rlLab ?? run.packageVersion ?? 'unknown', tfjsCore: tfjsCoreVersion, node: process.versions.node },
+      ...(opts.resume
+        ? {
+            resumes: (run.resumes ?? 0) + 1,
+            globalStep: ckpt?.globalStep ?? 0,
+            meanReturn: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : undefined,
+            endTime: undefined,
+            error: undefined,
+          }
+        : {}),
+    });
     let lastSave = Date.now();
     let normalization: VecNormalizeState | undefined;
     let lastNormalizationSave = 0;
+    let lastValueTableSave = 0;
     const result = await train(config, {
       onMetrics(row) {
         writer.append(row);
         events.metrics?.(row);
       },
       onProgress(globalStep, totalSteps, meanReturn) {
-        run = { ...run, globalStep, totalSteps, ...(meanReturn !== undefined ? { meanReturn } : {}) };
+        run = withBestMeanReturn({ ...run, globalStep, totalSteps, ...(meanReturn !== undefined ? { meanReturn } : {}) });
         events.progress?.(globalStep, totalSteps, meanReturn);
         if (Date.now() - lastSave >= PROGRESS_SAVE_MS) {
           lastSave = Date.now();
@@ -86,10 +115,25 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
           writeNormalization(runDir, stats);
         }
       },
+      onValueTable(table, final) {
+        // Tabular runs: the Q-table / value function, throttled while training (the dashboard's
+        // heatmap reads it live) and always at the end.
+        if (!final && Date.now() - lastValueTableSave < VALUE_TABLE_SAVE_MS) return;
+        lastValueTableSave = Date.now();
+        writeValueTable(runDir, table);
+      },
       async onTrained(policy) {
         await recordPlayback(runDir, config, policy, events);
       },
-    });
+      checkpointFreq: config.checkpoint_freq ?? DEFAULT_CHECKPOINT_FREQ,
+      onCheckpoint(checkpoint) {
+        writeCheckpoint(runDir, checkpoint);
+        // The statistics that go with these weights (evaluation reads normalization.json).
+        const stats = checkpoint.policy?.normalization;
+        if (stats) writeNormalization(runDir, stats);
+        save({ checkpointStep: checkpoint.globalStep, globalStep: checkpoint.globalStep });
+      },
+    }, ckpt ? { resume: ckpt } : {});
     if (normalization) writeNormalization(runDir, normalization);
     const status: RunStatus = result.status === 'stopped' ? (opts.stoppedAs?.() ?? 'stopped') : result.status;
     save({

@@ -7,6 +7,24 @@
  * derived from the run seed and a name, so changing how often one part draws does not shift
  * the numbers another part sees.
  */
+/** A serializable snapshot of an Rng (plain numbers, JSON-safe). */
+export interface RngState {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  spare: number | null;
+}
+
+export function isRngState(x: unknown): x is RngState {
+  const s = x as Partial<RngState> | null;
+  return (
+    !!s &&
+    [s.a, s.b, s.c, s.d].every((v) => typeof v === 'number' && Number.isInteger(v)) &&
+    (s.spare === null || typeof s.spare === 'number')
+  );
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -30,6 +48,22 @@ export class Rng {
     this.c = next();
     this.d = next();
     for (let i = 0; i < 12; i++) this.nextUint32(); // warm-up recommended for sfc32
+  }
+
+  /**
+   * The generator's whole state, for checkpoints: restoring it with setState makes the
+   * stream continue exactly where it was (the spare Box–Muller deviate included).
+   */
+  getState(): RngState {
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare };
+  }
+
+  setState(state: RngState): void {
+    this.a = state.a | 0;
+    this.b = state.b | 0;
+    this.c = state.c | 0;
+    this.d = state.d | 0;
+    this.spare = state.spare;
   }
 
   /** A new independent generator for one purpose of the same run. */

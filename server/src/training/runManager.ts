@@ -1,11 +1,16 @@
 /**
- * Starts, watches and stops training runs for the language server. Each run trains in its
- * own child process (`dist/worker.js`) that records the run folder itself; the manager
- * relays what the worker reports as batched events and makes sure no run is left marked
- * 'running' once its worker is gone.
+ * Starts, queues, watches and stops training runs for the language server. Each run trains
+ * in its own child process (`dist/worker.js`) that records the run folder itself; the
+ * manager relays what the worker reports as batched events and makes sure no run is left
+ * marked 'running' once its worker is gone.
+ *
+ * Queue: at most `maxConcurrentRuns` workers train at once; further runs (new, resumed,
+ * sweep combinations) wait as 'queued' and start in the order they were queued.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Emitter } from 'vscode-jsonrpc/node';
 import {
   TERMINAL_STATUSES,
@@ -25,10 +30,19 @@ import {
   readPlayback,
   readRunSummary,
   toSummary,
+  withBestMeanReturn,
   writeRunSummary,
+  readRunConfig as readResolvedConfig,
+  setRunMeta,
+  settleOrphans,
   type StoredRun,
 } from './runStore';
+import { exportPolicy } from './exportPolicy';
+import { healthConfigOf, HealthMonitor } from './health';
+import { readRunConfig, storedRunAlerts } from './runHealth';
 import { isFromWorker, type FromWorker, type ToWorker } from './workerMessages';
+import type { EvaluationResult, TabularValues } from '../protocol/types';
+import { readValueTable } from './valueTableFile';
 
 export interface RunManagerOptions {
   workspaceRoot: string;
@@ -40,6 +54,30 @@ export interface RunManagerOptions {
   runsDir?: string;
   /** How long a worker may take to stop after a stop request before it is killed. */
   stopGraceMs?: number;
+  /** Workers training at once (setting rlLab.maxConcurrentRuns); more runs wait as 'queued'. Default 2. */
+  maxConcurrentRuns?: number;
+}
+
+export const DEFAULT_MAX_CONCURRENT_RUNS = 2;
+
+/** A run waiting for a free worker slot. */
+interface QueuedRun {
+  run: RunSummary;
+  config: ResolvedConfig;
+  /** Continue from the newest checkpoint (ResumeRun) instead of starting fresh. */
+  resume: boolean;
+  /** The status to go back to when a queued resume is cancelled. */
+  previousStatus?: RunStatus;
+}
+
+/** Options of one new run beyond its config. */
+export interface StartOptions {
+  filePath: string;
+  experiment: string;
+  config: ResolvedConfig;
+  sweepId?: string;
+  sweepParams?: Record<string, unknown>;
+  tags?: string[];
 }
 
 /** Metric rows are relayed in batches this often (the protocol promises at least once a second). */
@@ -60,11 +98,14 @@ interface LiveRun {
   lastProgressEmit: number;
   progressDirty: boolean;
   stderrTail: string;
+  /** Health checks over the rows relayed so far; their alerts go on `run.alerts`. */
+  health: HealthMonitor;
 }
 
 export class RunManager {
   private readonly runsDir: string;
   private readonly live = new Map<string, LiveRun>();
+  private readonly queue: QueuedRun[] = [];
   private readonly statusEmitter = new Emitter<RunSummary>();
   private readonly metricsEmitter = new Emitter<RunMetricsNotification>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -78,16 +119,185 @@ export class RunManager {
     this.markInterrupted();
   }
 
-  /** Creates the run folder and starts its worker; the run is 'running' from the start. */
-  start(p: { filePath: string; experiment: string; config: ResolvedConfig }): RunSummary {
+  /** Workers that may train at once. */
+  get maxConcurrentRuns(): number {
+    const n = this.opts.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
+    return Number.isInteger(n) && n >= 1 ? n : DEFAULT_MAX_CONCURRENT_RUNS;
+  }
+
+  /**
+   * Creates the run folder and queues the run; it starts at once ('running') when a worker
+   * slot is free, else it waits as 'queued'.
+   */
+  start(p: StartOptions): RunSummary {
     if (this.disposed) throw new Error('run manager is disposed');
-    const config = { ...p.config, experiment: p.experiment };
-    // The server owns the run until the worker records its own pid.
-    const stored = createRun({ runsDir: this.runsDir, workspaceRoot: this.opts.workspaceRoot, filePath: p.filePath, config, pid: process.pid });
-    const run = toSummary(stored);
+    // One run trains one combination: the sweep declaration is not part of what it trained.
+    const { sweep: _sweep, ...rest } = p.config;
+    const config: ResolvedConfig = { ...rest, experiment: p.experiment };
+    // The server owns the run (pid) until the worker records its own.
+    const stored = createRun({
+      runsDir: this.runsDir,
+      workspaceRoot: this.opts.workspaceRoot,
+      filePath: p.filePath,
+      config,
+      pid: process.pid,
+      status: 'queued',
+      ...(p.sweepId ? { sweepId: p.sweepId } : {}),
+      ...(p.sweepParams ? { sweepParams: p.sweepParams } : {}),
+      ...(p.tags ? { tags: p.tags } : {}),
+    });
+    return this.enqueue({ run: toSummary(stored), config, resume: false });
+  }
+
+  /** Queues every trial of a sweep (one run each, sharing a sweep id). */
+  sweep(p: { filePath: string; experiment: string; trials: { config: ResolvedConfig; params: Record<string, unknown> }[] }): { sweepId: string; runs: RunSummary[] } {
+    const sweepId = `sweep-${p.experiment.replace(/[^A-Za-z0-9._-]+/g, '-')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
+    const runs = p.trials.map((t) =>
+      this.start({ filePath: p.filePath, experiment: p.experiment, config: t.config, sweepId, sweepParams: t.params, tags: ['sweep'] }),
+    );
+    return { sweepId, runs };
+  }
+
+  /**
+   * Continues a stopped, interrupted or failed run from its newest checkpoint in the same
+   * folder (from the start when it has none); queued like a new run.
+   */
+  resume(runId: string): RunSummary {
+    if (this.disposed) throw new Error('run manager is disposed');
+    const runDir = this.runDir(runId);
+    const stored = readRunSummary(runDir);
+    if (!['stopped', 'interrupted', 'failed'].includes(stored.status)) {
+      throw new Error(`run ${runId} is ${stored.status}; only stopped, interrupted or failed runs can be resumed`);
+    }
+    if (this.isBusy(runId)) throw new Error(`run ${runId} is already training or queued`);
+    const config = readResolvedConfig(runDir);
+    const { pid: _pid, ...rest } = stored;
+    const queued = writeRunSummary(runDir, { ...rest, status: 'queued', pid: process.pid });
+    return this.enqueue({ run: toSummary(queued), config, resume: true, previousStatus: stored.status });
+  }
+
+  /** A new run with the run's config (config.yaml) and seed, or a freshly drawn seed. */
+  rerun(runId: string, newSeed = false): RunSummary {
+    const runDir = this.runDir(runId);
+    const stored = readRunSummary(runDir);
+    const config = readResolvedConfig(runDir);
+    const filePath = isAbsolute(stored.file) ? stored.file : resolve(this.opts.workspaceRoot, stored.file);
+    const { sweep: _sweep, ...base } = config;
+    return this.start({ filePath, experiment: stored.experiment, config: { ...base, seed: newSeed ? randomInt(0, 2 ** 31 - 1) : config.seed } });
+  }
+
+  /**
+   * Plays the run's saved policy deterministically in a worker process (it loads TensorFlow.js
+   * and may take seconds; the server stays responsive) and records the result in the run.
+   */
+  evaluate(runId: string, episodes: number): Promise<EvaluationResult> {
+    const runDir = this.runDir(runId);
+    return new Promise<EvaluationResult>((resolvePromise, reject) => {
+      const child = fork(this.opts.workerPath, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      let stderr = '';
+      let settled = false;
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS)));
+      child.on('message', (message: unknown) => {
+        if (!isFromWorker(message) || settled) return;
+        if (message.type === 'evaluation') {
+          settled = true;
+          resolvePromise(message.result);
+          this.refresh(runId);
+        } else if (message.type === 'error') {
+          settled = true;
+          reject(new Error(message.message));
+        }
+      });
+      child.on('close', (code, signal) => {
+        if (!settled) reject(new Error(crashMessage(code, signal, stderr)));
+        settled = true;
+      });
+      child.on('error', (err) => {
+        if (!settled) reject(err);
+        settled = true;
+      });
+      const message: ToWorker = { type: 'evaluate', runDir, episodes, ...(this.opts.backend ? { backend: this.opts.backend } : {}) };
+      child.send(message, () => undefined);
+    });
+  }
+
+  /** Writes the policy of the run's newest checkpoint as a TensorFlow.js layers model. */
+  exportPolicy(runId: string): { dir: string; modelJson: string } {
+    return exportPolicy(this.runDir(runId));
+  }
+
+  /** Stars / tags a run; listeners get the updated summary. */
+  setMeta(runId: string, meta: { starred?: boolean; tags?: string[] }): RunSummary {
+    const written = setRunMeta(this.runDir(runId), meta);
+    const entry = this.live.get(runId);
+    const patch: Partial<RunSummary> = { starred: written.starred, tags: written.tags };
+    if (entry) entry.run = { ...entry.run, ...patch };
+    const queued = this.queue.find((q) => q.run.id === runId);
+    if (queued) queued.run = { ...queued.run, ...patch };
+    const summary = entry?.run ?? queued?.run ?? toSummary(written);
+    if (!this.disposed) this.statusEmitter.fire(summary);
+    return summary;
+  }
+
+  /** Deletes a run folder (the client confirmed with the user). Live and queued runs are refused. */
+  delete(runId: string): boolean {
+    if (this.isBusy(runId)) throw new Error(`run ${runId} is training or queued; stop it first`);
+    const runDir = this.runDir(runId);
+    if (!existsSync(runDir)) throw new Error(`no run '${runId}'`);
+    rmSync(runDir, { recursive: true, force: true });
+    return true;
+  }
+
+  /**
+   * Queued, or training. A worker that already recorded its final status is only exiting: its
+   * run may be resumed or deleted (a resumed run's new entry replaces the exiting one).
+   */
+  private isBusy(runId: string): boolean {
+    const entry = this.live.get(runId);
+    return this.queue.some((q) => q.run.id === runId) || (entry !== undefined && !TERMINAL_STATUSES.includes(entry.run.status));
+  }
+
+  /** The folder of a run id in this manager's store; throws for ids that are not one folder name. */
+  private runDir(runId: string): string {
+    if (!isValidRunId(runId)) throw new Error(`not a run id: '${runId}'`);
+    return join(this.runsDir, runId);
+  }
+
+  /** Re-reads a finished run's summary and tells listeners (after an evaluation wrote it). */
+  private refresh(runId: string): void {
+    if (this.disposed || this.live.has(runId)) return;
+    try {
+      this.statusEmitter.fire(toSummary(readRunSummary(this.runDir(runId))));
+    } catch {
+      // gone meanwhile
+    }
+  }
+
+  private enqueue(job: QueuedRun): RunSummary {
+    this.queue.push(job);
+    this.pump();
+    const live = this.live.get(job.run.id);
+    if (live) return live.run;
+    this.statusEmitter.fire(job.run);
+    return job.run;
+  }
+
+  /** Starts queued runs, in order, while worker slots are free. */
+  private pump(): void {
+    while (!this.disposed && this.queue.length && this.live.size < this.maxConcurrentRuns) this.launch(this.queue.shift()!);
+  }
+
+  /** Forks the worker of a queued run. */
+  private launch(job: QueuedRun): void {
+    const { config } = job;
+    const run: RunSummary = { ...job.run, status: 'running' };
     // execArgv cleared: the server may run under tsx or --inspect, which must not leak into the worker.
     const child = fork(this.opts.workerPath, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const entry: LiveRun = { run, child, pendingRows: [], stopRequested: false, lastProgressEmit: 0, progressDirty: false, stderrTail: '' };
+    const entry: LiveRun = {
+      run, child, pendingRows: [], stopRequested: false, lastProgressEmit: 0, progressDirty: false, stderrTail: '',
+      health: new HealthMonitor(healthConfigOf(config as unknown as Record<string, unknown>)),
+    };
     this.live.set(run.id, entry);
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
@@ -102,14 +312,19 @@ export class RunManager {
     });
     // 'close' rather than 'exit': it comes after the last IPC message and stderr chunk.
     child.on('close', (code, signal) => this.finish(entry, code, signal));
-    this.sendTo(entry, { type: 'start', runDir: run.runDir, config, ...(this.opts.backend ? { backend: this.opts.backend } : {}) });
+    this.sendTo(entry, { type: 'start', runDir: run.runDir, config, ...(this.opts.backend ? { backend: this.opts.backend } : {}), ...(job.resume ? { resume: true } : {}) });
     this.ensureFlushTimer();
     this.statusEmitter.fire(run);
-    return run;
   }
 
-  /** Asks a live run to stop; it is killed if it has not stopped after the grace period. */
+  /** Asks a live run to stop (it is killed if it has not stopped after the grace period); a queued run leaves the queue. */
   stop(runId: string): boolean {
+    const queuedAt = this.queue.findIndex((q) => q.run.id === runId);
+    if (queuedAt >= 0) {
+      const [job] = this.queue.splice(queuedAt, 1);
+      this.settleQueued(job, job.previousStatus ?? 'stopped');
+      return true;
+    }
     const entry = this.live.get(runId);
     // A worker that reported its final status is only exiting; there is nothing to stop.
     if (!entry || TERMINAL_STATUSES.includes(entry.run.status)) return false;
@@ -124,7 +339,7 @@ export class RunManager {
   /** Every run in the store, newest first, with live runs as the manager last heard of them. */
   list(): RunSummary[] {
     const { runs } = listRuns(this.runsDir);
-    const listed = runs.map((r) => this.live.get(r.id)?.run ?? toSummary(r));
+    const listed = runs.map((r) => this.live.get(r.id)?.run ?? withStoredAlerts(toSummary(r)));
     for (const [id, entry] of this.live) if (!runs.some((r) => r.id === id)) listed.unshift(entry.run);
     return listed;
   }
@@ -134,7 +349,7 @@ export class RunManager {
     if (entry) return entry.run;
     if (!isValidRunId(runId)) return undefined;
     try {
-      return toSummary(readRunSummary(join(this.runsDir, runId)));
+      return withStoredAlerts(toSummary(readRunSummary(join(this.runsDir, runId))));
     } catch {
       return undefined;
     }
@@ -146,10 +361,22 @@ export class RunManager {
     return readMetrics(join(this.runsDir, runId));
   }
 
+  /** The run's resolved config (config.yaml) as data, null when it has none. */
+  config(runId: string): Record<string, unknown> | null {
+    if (!isValidRunId(runId)) return null;
+    return readRunConfig(join(this.runsDir, runId));
+  }
+
   /** The run's recorded evaluation episode (playback.json), null when it has none. */
   playback(runId: string): PlaybackEpisode | null {
     if (!isValidRunId(runId)) return null;
     return readPlayback(join(this.runsDir, runId));
+  }
+
+  /** A tabular run's table (q_table.json, rewritten while it trains), null when it has none. */
+  valueTable(runId: string): TabularValues | null {
+    if (!isValidRunId(runId)) return null;
+    return readValueTable(join(this.runsDir, runId));
   }
 
   /**
@@ -158,6 +385,8 @@ export class RunManager {
    */
   dispose(): void {
     if (this.disposed) return;
+    // Runs still waiting never started: they can be resumed (= started) later.
+    for (const job of this.queue.splice(0)) this.settleQueued(job, 'interrupted');
     this.disposed = true;
     for (const entry of this.live.values()) {
       entry.stopRequested = true;
@@ -172,14 +401,41 @@ export class RunManager {
 
   // ------------------------------------------------------------------ internals
 
+  /** A queued run that will not start: record `status` (its previous one for a cancelled resume). */
+  private settleQueued(job: QueuedRun, status: RunStatus): void {
+    let settled: RunSummary = { ...job.run, status };
+    try {
+      const { pid: _pid, ...rest } = readRunSummary(job.run.runDir);
+      const fresh = !job.resume;
+      settled = toSummary(
+        writeRunSummary(job.run.runDir, {
+          ...rest,
+          status,
+          ...(fresh || status !== job.previousStatus ? { endTime: new Date().toISOString() } : {}),
+          ...(status === 'interrupted' ? { error: 'the language server shut down before the queued run started' } : {}),
+        }),
+      );
+    } catch {
+      // The folder is gone; listeners still learn the outcome.
+    }
+    if (!this.disposed) this.statusEmitter.fire(settled);
+  }
+
   private onWorkerMessage(entry: LiveRun, message: FromWorker): void {
     switch (message.type) {
-      case 'metrics':
+      case 'metrics': {
         entry.pendingRows.push(...message.rows);
+        entry.health.push(message.rows);
+        const alerts = entry.health.messages();
+        if (alerts.length !== (entry.run.alerts?.length ?? 0)) {
+          entry.run = { ...entry.run, alerts };
+          entry.progressDirty = true;
+        }
         return;
+      }
       case 'progress': {
         const { globalStep, totalSteps, meanReturn } = message;
-        entry.run = { ...entry.run, globalStep, totalSteps, ...(meanReturn !== undefined ? { meanReturn } : {}) };
+        entry.run = withBestMeanReturn({ ...entry.run, globalStep, totalSteps, ...(meanReturn !== undefined ? { meanReturn } : {}) });
         entry.progressDirty = true;
         this.emitProgress(entry);
         return;
@@ -187,12 +443,15 @@ export class RunManager {
       case 'status': {
         // Rows logged before a final status go out first, so listeners see them in order.
         this.flushRun(entry);
-        entry.run = { ...message.run, runDir: entry.run.runDir };
+        entry.run = { ...message.run, runDir: entry.run.runDir, ...alertsOf(entry) };
         entry.progressDirty = false;
         entry.lastProgressEmit = Date.now();
         this.statusEmitter.fire(entry.run);
         return;
       }
+      case 'evaluation':
+      case 'error':
+        return; // answers to `evaluate`, which training workers never get
       default: {
         const unknown: never = message;
         throw new Error(`unknown worker message ${JSON.stringify(unknown)}`);
@@ -227,10 +486,12 @@ export class RunManager {
       if (entry.run.status === final.status) final = entry.run;
     } else {
       const base: StoredRun = { ...(stored ?? entry.run), ...progressOf(entry.run) };
-      const status: RunStatus = entry.stopRequested && !spawnError ? 'stopped' : 'failed';
+      // Killed by a signal (kill -9, OOM, a crashed machine): interrupted, resumable from its
+      // last checkpoint. A worker that exits with an error code failed.
+      const status: RunStatus = entry.stopRequested && !spawnError ? 'stopped' : signal && !spawnError ? 'interrupted' : 'failed';
       const error = spawnError
         ? `worker failed to start: ${spawnError}`
-        : status === 'failed'
+        : status !== 'stopped'
           ? crashMessage(code, signal, entry.stderrTail)
           : undefined;
       const { pid: _pid, ...rest } = base;
@@ -243,8 +504,10 @@ export class RunManager {
       final = toSummary(settled);
     }
     const alreadyReported = final === entry.run;
+    if (!alreadyReported) final = { ...final, ...alertsOf(entry) };
     entry.run = final;
     if (!this.disposed && !alreadyReported) this.statusEmitter.fire(final);
+    this.pump();
     if (this.live.size === 0 && this.flushTimer) {
       clearInterval(this.flushTimer);
       this.flushTimer = undefined;
@@ -280,26 +543,23 @@ export class RunManager {
 
   /**
    * Runs left 'running' (or 'queued') by a trainer that no longer exists, e.g. a server that
-   * was killed, become 'interrupted'. Runs whose recorded trainer pid is alive belong to
-   * another window or to the CLI and are left alone.
+   * was killed, become 'interrupted' (runStore.settleOrphans); runs whose recorded trainer
+   * pid is alive belong to another window or to the CLI and are left alone.
    */
   private markInterrupted(): void {
-    for (const run of listRuns(this.runsDir).runs) {
-      if (run.status !== 'running' && run.status !== 'queued') continue;
-      if (run.pid !== undefined && isAlive(run.pid)) continue;
-      const { pid: _pid, ...rest } = run;
-      try {
-        writeRunSummary(run.runDir, {
-          ...rest,
-          status: 'interrupted',
-          endTime: rest.endTime ?? new Date().toISOString(),
-          error: rest.error ?? 'the process training this run ended before it finished',
-        });
-      } catch {
-        // A read-only or vanished folder stays as it is; listing still works.
-      }
-    }
+    settleOrphans(this.runsDir);
   }
+
+}
+
+function alertsOf(entry: LiveRun): Pick<RunSummary, 'alerts'> {
+  const alerts = entry.health.messages();
+  return alerts.length > 0 ? { alerts } : {};
+}
+
+function withStoredAlerts(run: RunSummary): RunSummary {
+  const alerts = storedRunAlerts(run.runDir);
+  return alerts.length > 0 ? { ...run, alerts } : run;
 }
 
 function progressOf(run: RunSummary): Pick<RunSummary, 'globalStep' | 'totalSteps' | 'meanReturn'> {
@@ -313,14 +573,4 @@ function crashMessage(code: number | null, signal: NodeJS.Signals | null, stderr
   const lines = stderrTail.split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l));
   const reason = [...lines].reverse().find((l) => /^\w*Error\b/.test(l)) ?? lines[lines.length - 1];
   return `worker exited with ${how}` + (reason ? `: ${reason}` : '');
-}
-
-/** Signal 0 tests for existence without touching the process; EPERM means it exists under another user. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

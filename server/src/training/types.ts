@@ -1,6 +1,8 @@
 /** What the engine reports to whoever runs it (worker, CLI, tests, bench). */
 import type { MetricRow } from '../protocol/types';
 import type { VecNormalizeState } from './envs/vecNormalize';
+import type { AlgoCheckpoint } from './algos/checkpoint';
+import type { ValueTable } from './algos/tabular/valueTable';
 
 export type { MetricRow };
 
@@ -21,6 +23,22 @@ export interface TrainHooks {
    * (the run store saves them as normalization.json, throttled, and once more at the end).
    */
   onNormalization?(stats: VecNormalizeState): void;
+  /**
+   * Env steps between periodic checkpoints (the `checkpoint_freq` key); 0 or unset: only the
+   * final one. A checkpoint is taken at the first update boundary at or after each multiple.
+   */
+  checkpointFreq?: number;
+  /**
+   * A checkpoint was taken (algos/checkpoint.ts): periodically, and once more (`final`) when
+   * training completes or is stopped. Not called for a failed run (its weights may be NaN) nor
+   * by algorithms without checkpoint support. The run store writes it atomically.
+   */
+  onCheckpoint?(checkpoint: AlgoCheckpoint, final: boolean): void | Promise<void>;
+  /**
+   * Tabular algorithms: their Q-table / value function after every metric row, and once more
+   * (`final`) when training completes or is stopped (the run store writes it as q_table.json).
+   */
+  onValueTable?(table: ValueTable, final: boolean): void;
 }
 
 /** The trained policy, for evaluation after training. */

@@ -9,12 +9,15 @@
  */
 import type { MetricRow, RunStatus } from '../protocol/types';
 import { errorMessage, trainAndRecord } from './recordRun';
+import { BACKEND_ENV_VAR, selectBackend } from './engine';
+import { evaluateRun } from './evaluateRun';
 import { readRunSummary, toSummary, writeRunSummary } from './runStore';
 import { isToWorker, type FromWorker, type ToWorker } from './workerMessages';
 
 let runDir: string | undefined;
 let stopRequested = false;
 let parentGone = false;
+let evaluating = false;
 
 function send(message: FromWorker, then?: () => void): void {
   if (process.send && process.connected) process.send(message, undefined, {}, () => then?.());
@@ -28,6 +31,7 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
     runDir,
     config: message.config,
     backend: message.backend,
+    resume: message.resume === true,
     shouldStop: () => stopRequested,
     stoppedAs: (): RunStatus => (parentGone ? 'interrupted' : 'stopped'),
     events: {
@@ -40,6 +44,18 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   // The final status is on disk already; wait for the IPC queue to drain so the parent also
   // sees it, then leave (a backend may hold handles that would keep the process alive).
   send({ type: 'status', run: toSummary(run) }, () => process.exit(0));
+}
+
+/** Evaluation of a saved policy: one job, answered over IPC, then exit. */
+async function evaluate(message: Extract<ToWorker, { type: 'evaluate' }>): Promise<void> {
+  evaluating = true;
+  try {
+    await selectBackend(message.backend ?? process.env[BACKEND_ENV_VAR]);
+    const result = await evaluateRun(message.runDir, message.episodes);
+    send({ type: 'evaluation', result }, () => process.exit(0));
+  } catch (e) {
+    send({ type: 'error', message: errorMessage(e) }, () => process.exit(1));
+  }
 }
 
 /** Last resort: record the failure in run.json so the run is never left 'running'. */
@@ -65,6 +81,7 @@ function fail(error: unknown): void {
 process.on('message', (message: unknown) => {
   if (!isToWorker(message)) return;
   if (message.type === 'start') start(message).catch(fail);
+  else if (message.type === 'evaluate') void evaluate(message);
   else stopRequested = true;
 });
 process.on('SIGTERM', () => {
@@ -74,7 +91,7 @@ process.on('disconnect', () => {
   parentGone = true;
   stopRequested = true;
   // Nothing asked us to train: leave at once.
-  if (!runDir) process.exit(0);
+  if (!runDir && !evaluating) process.exit(0);
 });
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);

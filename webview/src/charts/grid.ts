@@ -1,42 +1,84 @@
-import type { MetricRow } from '../../../server/src/protocol/types';
+import type { DashboardViewSettings } from '../../../server/src/protocol/types';
+import { chartFrame, TrackStore, type ChartMark, type RunInput } from './frame';
 import { MetricChart } from './metricChart';
-import { chartSections, metricNames, metricPoints } from './order';
+import { chartSections, type ChartSection } from './order';
 import { readTheme, watchTheme, type ChartTheme } from './theme';
 
+export interface GridActions {
+  /** What to draw now (runs, settings, hidden metrics): read again for every scheduled draw. */
+  source(): { inputs: readonly RunInput[]; view: DashboardViewSettings; hidden: ReadonlySet<string> };
+  exportPng(metric: string, dataUrl: string): void;
+  /** The user zoomed or panned (the page keeps the range while it lives). */
+  rangeChanged?(range: { min: number; max: number } | undefined): void;
+}
+
 /**
- * All charts of the run on screen, laid out in sections (`chartSections`). Charts are kept per
- * metric across updates and run switches; only metrics that appear or disappear add or remove
- * a chart.
+ * Every chart on screen, laid out in sections (`chartSections`) minus the hidden metrics.
+ * Charts are kept per metric across updates; only metrics that appear, disappear or are
+ * hidden add or remove a chart. The x window (zoom/pan) and the crosshair are shared by all.
  */
 export class ChartGrid {
   private readonly charts = new Map<string, MetricChart>();
+  private readonly marks = new Map<string, ChartMark[]>();
+  private readonly tracks = new TrackStore();
   private theme: ChartTheme = readTheme();
   private layoutKey = '';
   private readonly stopWatching: () => void;
+  private range: { min: number; max: number } | undefined;
+  private hoverX: number | undefined;
+  private frameRequested = false;
 
-  constructor(private readonly container: HTMLElement) {
+  constructor(private readonly container: HTMLElement, private readonly actions: GridActions) {
     this.stopWatching = watchTheme((theme) => {
       this.theme = theme;
       for (const chart of this.charts.values()) chart.applyTheme(theme);
+      this.redraw();
     });
   }
 
-  /** Draws a whole series (run selected, snapshot, stored rows). */
-  show(rows: readonly MetricRow[]): void {
-    this.layout(metricNames(rows));
-    for (const [metric, chart] of this.charts) chart.setPoints(metricPoints(rows, metric));
+  /** Every metric the shown runs logged, in chart order (what the chart picker lists). */
+  sections(inputs: readonly RunInput[]): ChartSection[] {
+    const names = new Set<string>();
+    for (const { series } of inputs) for (const name of series.metricNames()) names.add(name);
+    return chartSections(names);
   }
 
-  /** Adds live rows of the run on screen. */
-  append(newRows: readonly MetricRow[], allRows: readonly MetricRow[]): void {
-    if (newRows.length === 0) return;
-    const names = metricNames(newRows);
-    if ([...names].some((n) => !this.charts.has(n))) {
-      // A metric logged for the first time: re-lay out, then fill from the whole series.
-      this.show(allRows);
-      return;
+  /** Draws the shown runs now. */
+  render(inputs: readonly RunInput[], view: DashboardViewSettings, hidden: ReadonlySet<string>): void {
+    this.tracks.forget(new Set(inputs.map((i) => i.run.id)));
+    const sections = this.sections(inputs)
+      .map((s) => ({ ...s, metrics: s.metrics.filter((m) => !hidden.has(m)) }))
+      .filter((s) => s.metrics.length > 0);
+    this.layout(sections);
+    for (const [metric, chart] of this.charts) {
+      const frame = chartFrame(metric, inputs, view, this.tracks, this.range);
+      this.marks.set(metric, frame.marks);
+      chart.render(frame.series, frame.marks, view, this.range, this.hoverX);
     }
-    for (const [metric, chart] of this.charts) chart.appendPoints(metricPoints(newRows, metric));
+  }
+
+  /** Draws again on the next animation frame (live rows, zoom): many calls, one draw. */
+  scheduleRender(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.redraw();
+    });
+  }
+
+  setRange(range: { min: number; max: number } | undefined): void {
+    this.range = range && range.max > range.min ? range : undefined;
+    this.actions.rangeChanged?.(this.range);
+    this.scheduleRender();
+  }
+
+  get zoomed(): boolean {
+    return this.range !== undefined;
+  }
+
+  chart(metric: string): MetricChart | undefined {
+    return this.charts.get(metric);
   }
 
   dispose(): void {
@@ -45,8 +87,17 @@ export class ChartGrid {
     this.charts.clear();
   }
 
-  private layout(names: Set<string>): void {
-    const sections = chartSections(names);
+  private redraw(): void {
+    const { inputs, view, hidden } = this.actions.source();
+    this.render(inputs, view, hidden);
+  }
+
+  private hover(x: number | undefined): void {
+    this.hoverX = x;
+    for (const [metric, chart] of this.charts) chart.setHover(x, this.marks.get(metric));
+  }
+
+  private layout(sections: ChartSection[]): void {
     const key = JSON.stringify(sections);
     if (key === this.layoutKey) return;
     this.layoutKey = key;
@@ -67,7 +118,12 @@ export class ChartGrid {
       for (const metric of section.metrics) {
         let chart = this.charts.get(metric);
         if (!chart) {
-          chart = new MetricChart(metric, this.theme);
+          chart = new MetricChart(metric, this.theme, {
+            setRange: (r) => this.setRange(r),
+            range: () => this.range,
+            hover: (x) => this.hover(x),
+            exportPng: (m, url) => this.actions.exportPng(m, url),
+          });
           this.charts.set(metric, chart);
         }
         group.append(chart.element);

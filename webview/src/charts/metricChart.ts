@@ -1,77 +1,150 @@
 import {
   Chart,
-  Decimation,
+  Filler,
   LinearScale,
   LineController,
   LineElement,
+  LogarithmicScale,
   PointElement,
-  Tooltip,
   type ChartConfiguration,
+  type ChartDataset,
+  type ScaleOptionsByType,
 } from 'chart.js';
+import type { DashboardViewSettings } from '../../../server/src/protocol/types';
+import { interpolate } from './aggregate';
+import { formatX, formatY, X_AXIS_TITLES } from './format';
+import type { ChartMark, DrawSeries, Point } from './frame';
 import { metricLabel } from './order';
-import type { ChartTheme } from './theme';
+import { overlayPlugin, setOverlay } from './overlay';
+import { withAlpha, type ChartTheme } from './theme';
 
-// Only what a line chart over a linear x axis needs, so the bundle stays small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Decimation);
+// Only what line charts over linear/log axes need, so the bundle stays small. Decimation is
+// ours (frame.ts): it runs over typed arrays and the zoomed window, before chart.js sees data.
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, overlayPlugin);
 
-type Point = { x: number; y: number };
+export interface ChartActions {
+  /** Zoom/pan: the x window all charts show (undefined: everything). */
+  setRange(range: { min: number; max: number } | undefined): void;
+  /** The x window last asked for (it is drawn on the next frame); undefined: everything. */
+  range(): { min: number; max: number } | undefined;
+  /** The crosshair's x on every chart (undefined: none). */
+  hover(x: number | undefined): void;
+  exportPng(metric: string, dataUrl: string): void;
+}
+
+/** A dataset's role, kept on the chart for the read-out and for anyone inspecting the page. */
+type Role = 'line' | 'raw' | 'bandLo' | 'bandHi';
+type Dataset = ChartDataset<'line', Point[]> & { rlRole: Role; rlSeries: string };
+
+const ZOOM_STEP = 0.8;
+const PAN_STEP = 0.1;
 
 /**
- * One metric's line chart. The chart is created once and fed in place: new points are pushed
- * onto its data array and drawn with `update('none')` (no animation, no re-creation).
- *
- * Long runs: the decimation plugin (LTTB) draws at most a few points per pixel; it needs
- * `parsing: false` with {x, y} points and a linear x axis, which is what this chart uses.
+ * One metric's chart: a line per shown run (or experiment mean), the raw series faint behind,
+ * bands, health marks, a crosshair with a read-out of every line at that x, wheel (with Ctrl,
+ * Alt or Cmd) and keyboard zoom, drag and arrow-key pan, double-click / 0 to reset, and a PNG
+ * export. The Chart instance is made once and fed in place with `update('none')`.
  */
 export class MetricChart {
   readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly readout: HTMLElement;
+  private readonly alertList: HTMLElement;
   private readonly chart: Chart<'line', Point[]>;
-  private points: Point[] = [];
+  private series: DrawSeries[] = [];
+  private view: DashboardViewSettings | undefined;
+  private theme: ChartTheme;
+  private drag: { pointer: number; startPx: number; min: number; max: number } | undefined;
 
-  constructor(readonly metric: string, theme: ChartTheme) {
-    this.element = document.createElement('section');
-    this.element.className = 'chart';
+  constructor(readonly metric: string, theme: ChartTheme, private readonly actions: ChartActions) {
+    this.theme = theme;
+    this.element = el('section', 'chart');
     this.element.dataset.metric = metric;
-    const heading = document.createElement('h3');
+    const head = el('div', 'chart-head');
+    const heading = el('h3', '');
     heading.textContent = metricLabel(metric);
     heading.title = metric;
-    const box = document.createElement('div');
-    box.className = 'chart-box';
-    const canvas = document.createElement('canvas');
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${metric} against environment steps`);
-    box.append(canvas);
-    this.element.append(heading, box);
-    this.chart = new Chart(canvas, this.config(theme));
-    this.publishCount();
+    const png = el('vscode-button', 'png');
+    png.setAttribute('appearance', 'icon');
+    png.setAttribute('aria-label', `Export the ${metric} chart as PNG`);
+    png.title = 'Export as PNG';
+    png.textContent = 'PNG';
+    png.addEventListener('click', () => this.actions.exportPng(this.metric, this.canvas.toDataURL('image/png')));
+    head.append(heading, png);
+    const box = el('div', 'chart-box');
+    this.canvas = document.createElement('canvas');
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.tabIndex = 0;
+    this.readout = el('div', 'readout');
+    this.readout.hidden = true;
+    this.readout.setAttribute('role', 'status');
+    box.append(this.canvas, this.readout);
+    this.alertList = el('ul', 'alert-list');
+    this.element.append(head, box, this.alertList);
+    this.chart = new Chart(this.canvas, this.config());
+    this.listen();
+    this.publish();
   }
 
-  /** Shows a new series (another run was selected, or its stored rows arrived). */
-  setPoints(points: Point[]): void {
-    this.points = points;
-    this.chart.data.datasets[0].data = points;
-    this.redraw();
+  render(series: DrawSeries[], marks: ChartMark[], view: DashboardViewSettings, range: { min: number; max: number } | undefined, hoverX: number | undefined): void {
+    this.series = series;
+    this.view = view;
+    const datasets: Dataset[] = [];
+    series.forEach((s) => {
+      const color = this.theme.palette[s.colorIndex % this.theme.palette.length];
+      if (s.band) {
+        datasets.push(this.dataset(s, 'bandLo', s.band.lo, 'transparent', false));
+        datasets.push(this.dataset(s, 'bandHi', s.band.hi, 'transparent', withAlpha(color, s.band.kind === 'envelope' ? 0.12 : 0.22)));
+      }
+      if (s.raw) datasets.push(this.dataset(s, 'raw', s.raw, withAlpha(color, 0.25), false));
+      datasets.push(this.dataset(s, 'line', s.line, color, false));
+    });
+    this.chart.data.datasets = datasets;
+    const o = this.chart.options;
+    const x = o.scales?.x as ScaleOptionsByType<'linear'> | undefined;
+    if (x) {
+      Object.assign(x, { min: range?.min, max: range?.max });
+      x.title.text = X_AXIS_TITLES[view.xAxis];
+      x.ticks.callback = (v) => formatX(view.xAxis, Number(v));
+    }
+    const yType = view.logScale ? 'logarithmic' : 'linear';
+    if (o.scales?.y && o.scales.y.type !== yType) o.scales.y = this.yScale(yType);
+    this.canvas.setAttribute(
+      'aria-label',
+      `${this.metric} against ${X_AXIS_TITLES[view.xAxis]}: ${series.map((s) => s.label).join(', ') || 'no data'}. ` +
+        'Arrow keys pan, plus and minus zoom, 0 resets.',
+    );
+    this.setMarks(marks, hoverX);
+    this.chart.update('none');
+    this.publish();
   }
 
-  appendPoints(points: Point[]): void {
-    if (points.length === 0) return;
-    // The plugin swaps `dataset.data` for its decimated copy; the full series is ours.
-    this.points.push(...points);
-    this.chart.data.datasets[0].data = this.points;
-    this.redraw();
+  /** Moves the crosshair (all charts follow the one under the pointer). */
+  setHover(hoverX: number | undefined, marks?: ChartMark[]): void {
+    this.setMarks(marks ?? this.marks, hoverX);
+    this.chart.draw();
   }
 
   applyTheme(theme: ChartTheme): void {
+    this.theme = theme;
     const { options } = this.chart;
-    const dataset = this.chart.data.datasets[0];
-    dataset.borderColor = theme.line;
-    dataset.backgroundColor = theme.line;
     for (const scale of [options.scales?.x, options.scales?.y]) {
       if (!scale) continue;
       scale.grid = { ...scale.grid, color: theme.grid };
       scale.ticks = { ...scale.ticks, color: theme.foreground, font: { family: theme.fontFamily, size: theme.fontSize } };
     }
-    this.chart.update('none');
+  }
+
+  /** The datasets as drawn (for the page's inspection hook and tests). */
+  drawn(): { series: string; role: Role; data: Point[] }[] {
+    return (this.chart.data.datasets as Dataset[]).map((d) => ({ series: d.rlSeries, role: d.rlRole, data: d.data }));
+  }
+
+  /** The axes as drawn: x window, x title, y scale type. */
+  axes(): { min: number; max: number; xTitle: string; yType: string } {
+    const x = this.chart.scales.x;
+    const title = (this.chart.options.scales?.x as ScaleOptionsByType<'linear'> | undefined)?.title.text;
+    return { min: x.min, max: x.max, xTitle: String(title ?? ''), yType: String(this.chart.options.scales?.y?.type ?? '') };
   }
 
   destroy(): void {
@@ -79,69 +152,204 @@ export class MetricChart {
     this.element.remove();
   }
 
-  private redraw(): void {
-    this.chart.update('none');
-    this.publishCount();
+  private marks: ChartMark[] = [];
+
+  private setMarks(marks: ChartMark[], hoverX: number | undefined): void {
+    this.marks = marks;
+    setOverlay(this.chart, {
+      marks,
+      hoverX,
+      alertColor: this.theme.alert,
+      alertFill: withAlpha(this.theme.alert, 0.18),
+      crossColor: this.theme.foreground,
+    });
+    const items = marks.map((m) => {
+      const li = el('li', 'alert');
+      li.dataset.kind = m.kind;
+      li.textContent = `⚠ ${m.text}`;
+      return li;
+    });
+    const key = marks.map((m) => m.text).join('\n');
+    if (this.alertList.dataset.key !== key) {
+      this.alertList.dataset.key = key;
+      this.alertList.replaceChildren(...items);
+    }
+    this.element.dataset.alerts = String(marks.length);
+  }
+
+  private dataset(s: DrawSeries, role: Role, data: Point[], color: string, fill: string | false): Dataset {
+    return {
+      label: role === 'line' ? s.label : `${s.label} (${role})`,
+      data,
+      borderColor: color,
+      backgroundColor: fill || color,
+      borderWidth: role === 'line' ? 1.75 : 1,
+      pointRadius: 0,
+      pointHoverRadius: 0,
+      tension: 0,
+      fill: fill ? '-1' : false,
+      spanGaps: true,
+      rlRole: role,
+      rlSeries: s.id,
+    };
   }
 
   /**
-   * The point count on the element (`data-points`), and how many points the chart laid out
-   * (`data-drawn`, fewer than the series once decimation kicks in): what the dashboard test
-   * and anyone inspecting the page can read.
+   * `data-points`: stored points of the first line (the run in focus); `data-drawn`: points
+   * its raw series (else its line) hands chart.js after decimation; `data-series`: lines.
    */
-  private publishCount(): void {
-    this.element.dataset.points = String(this.points.length);
-    this.element.dataset.drawn = String(this.chart.getDatasetMeta(0).data.length);
-    this.element.classList.toggle('empty', this.points.length === 0);
+  private publish(): void {
+    const first = this.series[0];
+    this.element.dataset.points = String(first?.stored ?? 0);
+    this.element.dataset.drawn = String((first?.raw ?? first?.line ?? []).length);
+    this.element.dataset.series = String(this.series.length);
+    this.element.classList.toggle('empty', !first);
   }
 
-  private config(theme: ChartTheme): ChartConfiguration<'line', Point[]> {
+  // ------------------------------------------------------------------ zoom, pan, crosshair
+
+  private listen(): void {
+    const c = this.canvas;
+    c.addEventListener('wheel', (e) => {
+      if (!(e.ctrlKey || e.altKey || e.metaKey)) return; // plain wheel scrolls the page
+      e.preventDefault();
+      this.zoomAround(this.valueAt(e.offsetX), e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP);
+    }, { passive: false });
+    c.addEventListener('pointerdown', (e) => {
+      const { min, max } = this.window();
+      this.drag = { pointer: e.pointerId, startPx: e.offsetX, min, max };
+      c.setPointerCapture(e.pointerId);
+    });
+    c.addEventListener('pointermove', (e) => {
+      if (this.drag && this.drag.pointer === e.pointerId) {
+        const x = this.chart.scales.x;
+        const dv = x.getValueForPixel(this.drag.startPx)! - x.getValueForPixel(e.offsetX)!;
+        if (dv !== 0 && Math.abs(e.offsetX - this.drag.startPx) > 2) this.actions.setRange({ min: this.drag.min + dv, max: this.drag.max + dv });
+        return;
+      }
+      const value = this.valueAt(e.offsetX);
+      this.actions.hover(value);
+      this.showReadout(value, e.offsetX);
+    });
+    const endDrag = (e: PointerEvent) => {
+      if (this.drag?.pointer === e.pointerId) this.drag = undefined;
+    };
+    c.addEventListener('pointerup', endDrag);
+    c.addEventListener('pointercancel', endDrag);
+    c.addEventListener('pointerleave', () => {
+      this.readout.hidden = true;
+      this.actions.hover(undefined);
+    });
+    c.addEventListener('dblclick', () => this.actions.setRange(undefined));
+    c.addEventListener('keydown', (e) => {
+      const { min, max } = this.window();
+      const span = max - min;
+      const mid = (min + max) / 2;
+      switch (e.key) {
+        case '+':
+        case '=':
+          this.zoomAround(mid, ZOOM_STEP);
+          break;
+        case '-':
+          this.zoomAround(mid, 1 / ZOOM_STEP);
+          break;
+        case 'ArrowLeft':
+          this.actions.setRange({ min: min - span * PAN_STEP, max: max - span * PAN_STEP });
+          break;
+        case 'ArrowRight':
+          this.actions.setRange({ min: min + span * PAN_STEP, max: max + span * PAN_STEP });
+          break;
+        case '0':
+        case 'Home':
+          this.actions.setRange(undefined);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    });
+    c.addEventListener('blur', () => {
+      this.readout.hidden = true;
+    });
+  }
+
+  /** The window being shown: the one asked for last (key presses may outpace frames), else the drawn one. */
+  private window(): { min: number; max: number } {
+    const asked = this.actions.range();
+    if (asked) return asked;
+    const x = this.chart.scales.x;
+    return { min: x.min, max: x.max };
+  }
+
+  private valueAt(px: number): number {
+    return this.chart.scales.x.getValueForPixel(px) ?? 0;
+  }
+
+  private zoomAround(center: number, factor: number): void {
+    const { min, max } = this.window();
+    this.actions.setRange({ min: center - (center - min) * factor, max: center + (max - center) * factor });
+  }
+
+  /** The read-out beside the crosshair: every line's value at x (interpolated), in its colour order. */
+  private showReadout(x: number, px: number): void {
+    if (!this.view || this.series.length === 0) {
+      this.readout.hidden = true;
+      return;
+    }
+    const lines = [formatX(this.view.xAxis, x)];
+    for (const s of this.series) {
+      const y = interpolate(s.lookup, x);
+      if (Number.isFinite(y)) lines.push(`${s.label}: ${formatY(y)}`);
+    }
+    this.readout.textContent = lines.join('\n');
+    this.readout.hidden = lines.length === 1;
+    // CSSOM, not a style attribute: the CSP allows the former only.
+    const flip = px > this.canvas.clientWidth / 2;
+    this.readout.style.left = flip ? '' : `${px + 12}px`;
+    this.readout.style.right = flip ? `${this.canvas.clientWidth - px + 12}px` : '';
+  }
+
+  private yScale(type: 'linear' | 'logarithmic') {
+    const axisFont = { family: this.theme.fontFamily, size: this.theme.fontSize };
+    return {
+      type,
+      grid: { color: this.theme.grid },
+      ticks: { color: this.theme.foreground, font: axisFont, maxTicksLimit: 6, callback: (v: string | number) => formatY(Number(v)) },
+    } as const;
+  }
+
+  private config(): ChartConfiguration<'line', Point[]> {
+    const theme = this.theme;
     const axisFont = { family: theme.fontFamily, size: theme.fontSize };
     return {
       type: 'line',
-      data: {
-        datasets: [
-          {
-            label: this.metric,
-            data: this.points,
-            borderColor: theme.line,
-            backgroundColor: theme.line,
-            borderWidth: 1.5,
-            pointRadius: 0,
-            pointHoverRadius: 3,
-            tension: 0,
-          },
-        ],
-      },
+      data: { datasets: [] },
       options: {
         animation: false,
         parsing: false,
         normalized: true,
         responsive: true,
         maintainAspectRatio: false,
-        interaction: { mode: 'nearest', axis: 'x', intersect: false },
-        plugins: {
-          decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
-          tooltip: {
-            callbacks: { title: (items) => `step ${items[0]?.parsed.x?.toLocaleString('en-US') ?? ''}` },
-          },
-        },
+        events: [],
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
         scales: {
           x: {
             type: 'linear',
-            // The axis ends at the last logged step, not at the next round tick.
+            // The axis ends at the last logged x, not at the next round tick.
             bounds: 'data',
-            title: { display: true, text: 'env steps', color: theme.foreground, font: axisFont },
+            title: { display: true, text: X_AXIS_TITLES.step, color: theme.foreground, font: axisFont },
             grid: { color: theme.grid },
             ticks: { color: theme.foreground, font: axisFont, maxTicksLimit: 6 },
           },
-          y: {
-            type: 'linear',
-            grid: { color: theme.grid },
-            ticks: { color: theme.foreground, font: axisFont, maxTicksLimit: 6 },
-          },
+          y: this.yScale('linear'),
         },
       },
     };
   }
+}
+
+function el(tag: string, className: string): HTMLElement {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  return element;
 }

@@ -2,7 +2,9 @@
  * One canvas renderer per environment, drawing a playback frame from the geometry in
  * geometry.ts. Environments without a picture (custom ones) get their frame as bars.
  */
-import type { PlaybackEpisode } from '../../../server/src/protocol/types';
+import type { PlaybackEpisode, TabularGrid } from '../../../server/src/protocol/types';
+import { drawGridFrame } from '../tabular/draw';
+import { isTabularGrid } from '../tabular/layout';
 import type { PlaybackColors } from './colors';
 import {
   ACROBOT,
@@ -54,6 +56,14 @@ export function rendererFor(episode: PlaybackEpisode): Renderer {
     case 'LunarLanderContinuous': {
       const meta = lunarLanderMeta(episode.meta);
       return worldRenderer('lander over the terrain', lunarLanderWorld(meta), (c, f, vp, col) => drawLunarLander(c, f, vp, col, meta));
+    }
+    case 'FrozenLake':
+    case 'FrozenLake8x8':
+    case 'CliffWalking':
+    case 'Taxi': {
+      // Toy text: frames are [state index]; the grid (tiles) comes with the episode's meta.
+      const grid = episode.meta?.grid;
+      return isTabularGrid(grid) ? gridRenderer(grid) : barsRenderer;
     }
     default:
       return barsRenderer;
@@ -268,4 +278,14 @@ function arrowHead(ctx: CanvasRenderingContext2D, vp: Viewport, at: Vec, dir: Ve
     { x: back.x + normal.x, y: back.y + normal.y },
     { x: back.x - normal.x, y: back.y - normal.y },
   ], color);
+}
+
+/** A toy-text grid with the agent on its cell (webview/src/tabular/draw.ts). */
+function gridRenderer(grid: TabularGrid): Renderer {
+  return {
+    label: 'agent on the grid',
+    draw(ctx, frame, size, colors) {
+      drawGridFrame(ctx, grid, frame[0] ?? 0, size, colors);
+    },
+  };
 }

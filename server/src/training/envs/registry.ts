@@ -11,6 +11,7 @@ import { LUNAR_LANDER_SPECS, lunarLanderIsContinuous, lunarLanderSpecFor } from 
 import { pendulum } from './pendulum';
 import type { EnvSpec } from './spaces';
 import { SingleEnv, VecEnv } from './vecEnv';
+import { TOY_TEXT_FACTORIES, TOY_TEXT_SPECS, isToyText, toyTextSpecFor } from './toyText/specs';
 
 const F32_MAX = 3.4028234663852886e38;
 
@@ -38,6 +39,7 @@ export const ENV_SPECS: Readonly<Record<string, EnvSpec>> = {
   },
   ...CLASSIC_CONTROL_SPECS,
   ...LUNAR_LANDER_SPECS,
+  ...TOY_TEXT_SPECS,
 };
 
 export const ENV_IDS: readonly string[] = Object.keys(ENV_SPECS);
@@ -59,12 +61,15 @@ export type EnvKwargs = Readonly<Record<string, unknown>>;
 const ENV_FACTORIES: Readonly<Record<string, (kwargs: EnvKwargs) => EnvDynamics>> = {
   'LunarLander-v3': (kwargs) => lunarLanderDynamics(kwargs as LunarLanderOptions),
   'LunarLanderContinuous-v3': (kwargs) => lunarLanderDynamics({ continuous: true, ...kwargs } as LunarLanderOptions),
+  ...TOY_TEXT_FACTORIES,
 };
 
 /** The spec of an id; kwargs can change it (LunarLander's `continuous` switches the action space). */
 export function envSpec(id: string, kwargs: EnvKwargs = {}): EnvSpec {
   const spec = ENV_SPECS[id];
   if (!spec) throw new Error(`unknown environment '${id}'; known: ${ENV_IDS.join(', ')}`);
+  // A custom FrozenLake map (desc) changes the number of states.
+  if (isToyText(id) && Object.keys(kwargs).length > 0) return toyTextSpecFor(id, kwargs);
   if (id in LUNAR_LANDER_SPECS && lunarLanderIsContinuous(id, kwargs) !== (spec.actionSpace.kind === 'box')) {
     return lunarLanderSpecFor(id, kwargs);
   }

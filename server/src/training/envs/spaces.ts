@@ -17,8 +17,15 @@ export interface EnvSpec {
   id: string;
   summary: string;
   observationSpace: BoxSpace;
+  /**
+   * Set for environments whose Gymnasium observation is Discrete(n), a state index (the
+   * toy-text envs): `observationSpace` is then its one-hot encoding Box(n) in [0, 1], which
+   * neural algorithms take; tabular algorithms need this and use the index.
+   */
+  discreteObservation?: DiscreteSpace;
   actionSpace: Space;
   /** Gymnasium registers none for some environments (Pendulum-v1). */
   rewardThreshold: number | null;
+  /** Infinity where Gymnasium registers no time limit (CliffWalking). */
   maxEpisodeSteps: number;
 }

@@ -60,7 +60,8 @@ export class VecEnv implements VectorEnv {
   private readonly state: Float64Array;
   private readonly episodeReturn: Float64Array;
   private readonly episodeLength: Int32Array;
-  private readonly rng: Rng;
+  /** Draws every reset's initial state; public so a checkpoint can save and restore it. */
+  readonly rng: Rng;
 
   constructor(
     readonly dynamics: EnvDynamics,

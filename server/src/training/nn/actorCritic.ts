@@ -50,6 +50,8 @@ export class ActorCritic {
   private readonly pieceSizes: number[];
   /** 1 for real parameters, 0 for the off-diagonal blocks of a merged network. */
   private readonly gradMask: tf.Tensor1D | null;
+  /** The actor's own layers (before merging), for exporting the policy alone. */
+  private readonly actorArch: Dense[];
 
   /** `layout.merged` forces the layout (tests); by default it follows the rule below. */
   constructor(obsDim: number, actionSpace: Space, kwargs: PolicyKwargs, rng: Rng, layout: { merged?: boolean } = {}) {
@@ -58,6 +60,7 @@ export class ActorCritic {
     const actor = mlp(obsDim, kwargs.net_arch.pi, this.piDim, kwargs.activation_fn);
     const critic = mlp(obsDim, kwargs.net_arch.vf, 1, kwargs.activation_fn);
     this.actorDepth = actor.length;
+    this.actorArch = actor;
 
     // Initial values of each network, drawn in JS from the seeded Rng (actor first).
     const init = (layers: Dense[], headGain: number) =>
@@ -133,7 +136,12 @@ export class ActorCritic {
 
   /** Layer views of the parameters; differentiable w.r.t. `params`. Call inside tf.tidy. */
   weights(): Weights {
-    const parts = tf.split(this.params, this.pieceSizes);
+    return this.viewsOf(this.params);
+  }
+
+  /** Layer views of any vector laid out like `params` (e.g. a direction in parameter space). Call inside tf.tidy. */
+  viewsOf(vector: tf.Tensor1D): Weights {
+    const parts = tf.split(vector, this.pieceSizes);
     const layers = this.layers.map((l, i) => ({
       w: tf.reshape(parts[2 * i], [l.inDim, l.outDim]) as tf.Tensor2D,
       b: parts[2 * i + 1] as tf.Tensor1D,
@@ -163,6 +171,79 @@ export class ActorCritic {
   /** Zeroes the gradient of the merged layout's off-diagonal blocks (they must stay zero). */
   maskGradient(grad: tf.Tensor): tf.Tensor {
     return this.gradMask ? tf.mul(grad, this.gradMask) : grad;
+  }
+
+  /**
+   * 1 for the actor's parameters (its layers and the log std), 0 for the critic's, in the
+   * separate layout (NPG/TRPO step the actor alone). Throws for the merged layout.
+   */
+  actorMask(): Float32Array {
+    if (this.merged) throw new Error('actorMask needs the separate actor/critic layout');
+    const mask = new Float32Array(this.params.size);
+    let offset = 0;
+    this.pieceSizes.forEach((size, k) => {
+      const isLogStd = this.distribution === 'gaussian' && k === this.pieceSizes.length - 1;
+      if (k < 2 * this.actorDepth || isLogStd) mask.fill(1, offset, offset + size);
+      offset += size;
+    });
+    return mask;
+  }
+
+  /**
+   * Forward-mode derivative of the policy outputs along a parameter direction, J v, exact
+   * (no finite differences): per layer z = h W + b, dz = dh W + h dW + db, then
+   * tanh: dh' = (1 - h'^2) dz;  relu: dh' = [z > 0] dz. Shape [batch, piDim]. Call inside tf.tidy.
+   */
+  piJvp(obs: tf.Tensor2D, weights: Weights, tangent: Weights): tf.Tensor2D {
+    const depth = this.merged ? this.layers.length : this.actorDepth;
+    let h: tf.Tensor2D = obs;
+    let dh: tf.Tensor2D | null = null;
+    for (let i = 0; i < depth; i++) {
+      const { w, b } = weights.layers[i];
+      const t = tangent.layers[i];
+      const z = tf.add(tf.matMul(h, w), b) as tf.Tensor2D;
+      let dz = tf.add(tf.matMul(h, t.w), t.b) as tf.Tensor2D;
+      if (dh) dz = tf.add(dz, tf.matMul(dh, w));
+      const activation = this.layers[i].activation;
+      if (activation === 'tanh') {
+        h = tf.tanh(z);
+        dz = tf.mul(dz, tf.sub(1, tf.square(h)));
+      } else if (activation === 'relu') {
+        h = tf.relu(z);
+        dz = tf.mul(dz, tf.step(z));
+      } else {
+        h = z;
+      }
+      dh = dz;
+    }
+    return this.merged ? (tf.slice(dh!, [0, 0], [-1, this.piDim]) as tf.Tensor2D) : dh!;
+  }
+
+  /**
+   * The actor network alone as plain row-major layers (x @ W + b), read out of the flat
+   * parameters: the actor block of each merged layer, or the actor's own layers. Used by
+   * checkpoints to export the policy.
+   */
+  actorLayers(): { inDim: number; outDim: number; activation: LayerActivation; w: Float32Array; b: Float32Array }[] {
+    const flat = this.params.dataSync() as Float32Array;
+    const offsets: number[] = [];
+    let at = 0;
+    for (const size of this.pieceSizes) {
+      offsets.push(at);
+      at += size;
+    }
+    return this.actorArch.map((la, i) => {
+      const layer = this.layers[i];
+      const wAt = offsets[2 * i];
+      const bAt = offsets[2 * i + 1];
+      const w = new Float32Array(la.inDim * la.outDim);
+      // Merged or not, the actor block sits at rows [0, la.inDim), columns [0, la.outDim).
+      for (let r = 0; r < la.inDim; r++) {
+        for (let c = 0; c < la.outDim; c++) w[r * la.outDim + c] = flat[wAt + r * layer.outDim + c];
+      }
+      const b = flat.slice(bAt, bAt + la.outDim);
+      return { inDim: la.inDim, outDim: la.outDim, activation: la.activation, w, b };
+    });
   }
 
   dispose(): void {

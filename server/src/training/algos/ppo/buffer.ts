@@ -14,12 +14,15 @@ export class RolloutBuffer {
   readonly dones: Uint8Array;
   readonly advantages: Float32Array;
   readonly returns: Float32Array;
+  /** The policy's outputs (logits or means, piDim per row) at collection time; empty when piDim = 0. */
+  readonly pi: Float32Array;
 
   constructor(
     readonly nSteps: number,
     readonly nEnvs: number,
     readonly obsDim: number,
     readonly actionDim: number,
+    readonly piDim = 0,
   ) {
     this.size = nSteps * nEnvs;
     this.obs = new Float32Array(this.size * obsDim);
@@ -30,6 +33,7 @@ export class RolloutBuffer {
     this.dones = new Uint8Array(this.size);
     this.advantages = new Float32Array(this.size);
     this.returns = new Float32Array(this.size);
+    this.pi = new Float32Array(this.size * piDim);
   }
 
   /** GAE(gamma, lambda) over the whole buffer; lastValues = V(obs after the last step). */

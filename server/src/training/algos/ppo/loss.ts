@@ -9,6 +9,10 @@
  *   H         = mean entropy of pi_new(.|s)
  *   loss      = -L_CLIP + vf_coef L_VF - ent_coef H
  *
+ * KL-penalty variant (ppo_mode: kl_penalty, the paper's eq. 8): the policy term is the
+ * unclipped surrogate minus beta times the exact KL from the rollout policy,
+ *   L_KLPEN   = mean( r A - beta KL[pi_old(.|s), pi_new(.|s)] )
+ *
  * Why JS and not tensor ops: the head of the graph (softmax, ratio, clipping, value error,
  * entropy, diagnostics) is ~40 tiny kernels forward and as many backward, each costing more
  * in dispatch than its arithmetic. Here it is one read-back of the [batch, outputs] matrix
@@ -16,9 +20,9 @@
  * (see ppo.ts: a tf.customGrad node feeds this gradient in). Unit tests check the gradient
  * against finite differences.
  */
-import type { DistributionKind } from '../../nn/actorCritic';
+import { backpropLogProbsAndEntropies, klFromOld, logProbsAndEntropies, type OldPolicy, type PolicyHead } from '../pg/head';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+export type { PolicyHead } from '../pg/head';
 
 /** min(r A, clip(r, 1 - eps, 1 + eps) A): one term of the clipped surrogate objective. */
 export function clippedSurrogate(ratio: number, advantage: number, clipRange: number): number {
@@ -35,6 +39,8 @@ export interface PpoMinibatch {
   advantages: Float32Array;
   returns: Float32Array;
   oldValues: Float32Array;
+  /** The rollout policy's outputs for these rows (needed by the KL penalty). */
+  old?: OldPolicy;
 }
 
 export interface PpoCoefficients {
@@ -43,17 +49,8 @@ export interface PpoCoefficients {
   clipRangeVf: number | null;
   entCoef: number;
   vfCoef: number;
-}
-
-/** The network's outputs for the minibatch. */
-export interface PolicyHead {
-  distribution: DistributionKind;
-  /** Logits (categorical) or means (gaussian) per row. */
-  piDim: number;
-  /** rows x (piDim + 1): [pi outputs..., value] per row. */
-  out: Float32Array;
-  /** Gaussian: log std per action dimension. */
-  logStd: Float32Array | null;
+  /** Set: KL-penalty mode with this beta (the clip range is then only used for clipfrac). */
+  klCoef?: number;
 }
 
 export interface PpoStats {
@@ -66,6 +63,8 @@ export interface PpoStats {
   'losses/old_approx_kl': number;
   /** Fraction of rows with |r - 1| > eps. */
   'losses/clipfrac': number;
+  /** KL-penalty mode: the exact mean KL[pi_old || pi_new] of the minibatch. */
+  'losses/kl'?: number;
 }
 
 export interface PpoLossResult {
@@ -83,39 +82,8 @@ export function ppoLoss(head: PolicyHead, batch: PpoMinibatch, c: PpoCoefficient
   const width = piDim + 1;
   const gradOut = new Float32Array(rows * width);
   const gradLogStd = head.logStd ? new Float32Array(piDim) : null;
-  const logProbs = new Float64Array(rows);
-  const entropies = new Float64Array(rows);
-  const probs = new Float64Array(piDim); // scratch (categorical)
-
-  // ---- log pi_new(a|s) and entropy per row
-  for (let j = 0; j < rows; j++) {
-    const o = j * width;
-    if (head.distribution === 'categorical') {
-      let max = -Infinity;
-      for (let k = 0; k < piDim; k++) max = Math.max(max, out[o + k]);
-      let sum = 0;
-      for (let k = 0; k < piDim; k++) sum += Math.exp(out[o + k] - max);
-      const logSumExp = max + Math.log(sum);
-      let h = 0;
-      for (let k = 0; k < piDim; k++) {
-        const logP = out[o + k] - logSumExp;
-        h -= Math.exp(logP) * logP;
-      }
-      logProbs[j] = out[o + batch.actions[j]] - logSumExp;
-      entropies[j] = h;
-    } else {
-      let lp = 0;
-      let h = 0;
-      for (let d = 0; d < piDim; d++) {
-        const logStd = head.logStd![d];
-        const z = (batch.actions[j * piDim + d] - out[o + d]) * Math.exp(-logStd);
-        lp += -0.5 * z * z - logStd - 0.5 * LOG_2PI;
-        h += 0.5 + 0.5 * LOG_2PI + logStd;
-      }
-      logProbs[j] = lp;
-      entropies[j] = h;
-    }
-  }
+  const { logProbs, entropies } = logProbsAndEntropies(head, batch.actions, rows);
+  const penalty = c.klCoef !== undefined;
 
   // ---- the three terms, their statistics, and d loss / d (log-prob, value) per row
   let policySum = 0;
@@ -129,12 +97,17 @@ export function ppoLoss(head: PolicyHead, batch: PpoMinibatch, c: PpoCoefficient
     const logRatio = logProbs[j] - batch.oldLogProbs[j];
     const ratio = Math.exp(logRatio);
     const adv = batch.advantages[j];
-    const surrogate = clippedSurrogate(ratio, adv, c.clipRange);
-    policySum += surrogate;
-    // The gradient flows through r A unless the clipped branch is the smaller one and r is
-    // outside [1 - eps, 1 + eps] (where clip() is flat): d(r A)/d log pi = r A.
-    const inside = ratio >= 1 - c.clipRange && ratio <= 1 + c.clipRange;
-    dLogProb[j] = ratio * adv <= surrogate || inside ? (-ratio * adv) / rows : 0;
+    if (penalty) {
+      policySum += ratio * adv;
+      dLogProb[j] = (-ratio * adv) / rows;
+    } else {
+      const surrogate = clippedSurrogate(ratio, adv, c.clipRange);
+      policySum += surrogate;
+      // The gradient flows through r A unless the clipped branch is the smaller one and r is
+      // outside [1 - eps, 1 + eps] (where clip() is flat): d(r A)/d log pi = r A.
+      const inside = ratio >= 1 - c.clipRange && ratio <= 1 + c.clipRange;
+      dLogProb[j] = ratio * adv <= surrogate || inside ? (-ratio * adv) / rows : 0;
+    }
 
     const v = out[j * width + piDim];
     const ret = batch.returns[j];
@@ -159,46 +132,27 @@ export function ppoLoss(head: PolicyHead, batch: PpoMinibatch, c: PpoCoefficient
   }
 
   // ---- chain rule into the policy outputs
-  const dEntropy = -c.entCoef / rows; // d loss / d H_j
-  for (let j = 0; j < rows; j++) {
-    const o = j * width;
-    if (head.distribution === 'categorical') {
-      let max = -Infinity;
-      for (let k = 0; k < piDim; k++) max = Math.max(max, out[o + k]);
-      let sum = 0;
-      for (let k = 0; k < piDim; k++) sum += (probs[k] = Math.exp(out[o + k] - max));
-      const a = batch.actions[j];
-      for (let k = 0; k < piDim; k++) {
-        const p = probs[k] / sum;
-        const logP = Math.log(p);
-        // d log p_a / d l_k = 1[k = a] - p_k;   d H / d l_k = -p_k (log p_k + H)
-        gradOut[o + k] = dLogProb[j] * ((k === a ? 1 : 0) - p) + dEntropy * (-p * (logP + entropies[j]));
-      }
-    } else {
-      for (let d = 0; d < piDim; d++) {
-        const logStd = head.logStd![d];
-        const z = (batch.actions[j * piDim + d] - out[o + d]) * Math.exp(-logStd);
-        // d log p / d mu = z / sigma;   d log p / d log sigma = z^2 - 1;   d H_j / d log sigma = 1
-        gradOut[o + d] = dLogProb[j] * z * Math.exp(-logStd);
-        gradLogStd![d] += dLogProb[j] * (z * z - 1) + dEntropy;
-      }
-    }
+  backpropLogProbsAndEntropies(head, batch.actions, rows, dLogProb, -c.entCoef / rows, entropies, gradOut, gradLogStd);
+
+  // ---- KL penalty: + beta * mean KL, with its gradient
+  let klMean = 0;
+  if (penalty) {
+    if (!batch.old) throw new Error('the KL penalty needs the rollout policy outputs (batch.old)');
+    const kl = klFromOld(head, batch.old, rows, c.klCoef! / rows, gradOut, gradLogStd);
+    for (let j = 0; j < rows; j++) klMean += kl[j] / rows;
   }
 
-  const policyLoss = -policySum / rows;
+  const policyLoss = -policySum / rows + (penalty ? c.klCoef! * klMean : 0);
   const valueLoss = (0.5 * valueSum) / rows;
   const entropy = entropySum / rows;
-  return {
-    loss: policyLoss + c.vfCoef * valueLoss - c.entCoef * entropy,
-    stats: {
-      'losses/policy_loss': policyLoss,
-      'losses/value_loss': valueLoss,
-      'losses/entropy': entropy,
-      'losses/approx_kl': approxKl / rows,
-      'losses/old_approx_kl': oldApproxKl / rows,
-      'losses/clipfrac': clipped / rows,
-    },
-    gradOut,
-    gradLogStd,
+  const stats: PpoStats = {
+    'losses/policy_loss': policyLoss,
+    'losses/value_loss': valueLoss,
+    'losses/entropy': entropy,
+    'losses/approx_kl': approxKl / rows,
+    'losses/old_approx_kl': oldApproxKl / rows,
+    'losses/clipfrac': clipped / rows,
   };
+  if (penalty) stats['losses/kl'] = klMean;
+  return { loss: policyLoss + c.vfCoef * valueLoss - c.entCoef * entropy, stats, gradOut, gradLogStd };
 }

@@ -4,19 +4,23 @@
  * target_kl stop at 1.5 x target_kl, bootstrapping on time-limit truncation).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedConfig } from '../../../schema';
+import { hyperparametersOf, type ResolvedConfig } from '../../../schema';
 import { actionDim } from '../../envs/registry';
 import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
 import type { BoxSpace } from '../../envs/spaces';
-import type { VectorEnv } from '../../envs/vecEnv';
+import type { VecEnv, VectorEnv } from '../../envs/vecEnv';
 import { frozenObsTransform, VecNormalize, type VecNormalizeState } from '../../envs/vecNormalize';
 import { ActorCritic, RolloutActor } from '../../nn/actorCritic';
 import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
+import { jsLossGradient, readHead } from '../../nn/lossHead';
+import { klFromOld } from '../pg/head';
+import { adaptKlCoef } from './klPenalty';
 import { clipByGlobalNorm, ScheduledAdam } from '../../nn/optimizer';
 import { Rng } from '../../rng';
 import { toSchedule, type Schedule } from '../../schedule';
 import type { TrainedPolicy } from '../../types';
 import { OnPolicyAlgorithm } from '../onPolicy';
+import { assignVariable, encodeArray, encodeTensor, isEncodedArray, isOptimizerState, loadOptimizer, loadRngs, saveOptimizer, saveRngs, type AlgoCheckpoint, type PolicyNetwork } from '../checkpoint';
 import { explainedVariance, RolloutBuffer } from './buffer';
 import { ppoLoss, type PpoCoefficients, type PpoLossResult, type PpoMinibatch, type PpoStats } from './loss';
 
@@ -35,11 +39,20 @@ export class PPO extends OnPolicyAlgorithm {
   private readonly vfCoef: number; // value loss weight
   private readonly maxGradNorm: number; // global gradient-norm clip
   private readonly targetKl: number | null; // early stop of the epochs
+  /** kl_penalty mode: d_targ; null in clip mode. */
+  private readonly klTarget: number | null;
+  /** kl_penalty mode: the current beta (adapted after every update). */
+  private klCoef: number;
+  /** Gaussian: the log std of the last rollout (the old policy of the KL penalty). */
+  private rolloutLogStd: Float32Array | null = null;
 
   // ---- state
   /** The vectorized env, wrapped in VecNormalize when `normalize` is on (then obs and rewards are normalized). */
   private readonly env: VectorEnv;
   private readonly normalizer: VecNormalize | null;
+  private readonly envId: string;
+  /** The unwrapped copies (their reset RNG is part of a checkpoint). */
+  private readonly vecEnv: VecEnv;
   private readonly net: ActorCritic;
   private readonly actor: RolloutActor;
   private readonly optimizer: ScheduledAdam;
@@ -57,7 +70,7 @@ export class PPO extends OnPolicyAlgorithm {
   /** `env` defaults to the config's built-in environment; the engine passes custom ones. */
   constructor(config: ResolvedConfig, env: TrainingEnv = builtinTrainingEnv(config)) {
     super(config.n_timesteps);
-    const hp = config.hyperparameters;
+    const hp = hyperparametersOf(config, 'ppo');
     this.nSteps = hp.n_steps;
     this.batchSize = hp.batch_size;
     this.nEpochs = hp.n_epochs;
@@ -71,10 +84,14 @@ export class PPO extends OnPolicyAlgorithm {
     this.vfCoef = hp.vf_coef;
     this.maxGradNorm = hp.max_grad_norm;
     this.targetKl = hp.target_kl;
+    this.klTarget = hp.ppo_mode === 'kl_penalty' ? (hp.kl_target ?? 0.01) : null;
+    this.klCoef = hp.kl_coef ?? 1;
 
     const spec = env.spec;
     const nEnvs = config.n_envs;
     const vecEnv = env.makeVecEnv(nEnvs, config.seed);
+    this.vecEnv = vecEnv;
+    this.envId = config.env;
     this.normalizer = config.normalize ? new VecNormalize(vecEnv, config.normalize) : null;
     this.env = this.normalizer ?? vecEnv;
     this.actionDim = actionDim(spec);
@@ -82,7 +99,8 @@ export class PPO extends OnPolicyAlgorithm {
     this.net = new ActorCritic(this.env.obsDim, spec.actionSpace, config.policy_kwargs, Rng.stream(config.seed, 'init'));
     this.actor = new RolloutActor(this.net);
     this.optimizer = new ScheduledAdam(this.learningRate(1));
-    this.buffer = new RolloutBuffer(this.nSteps, nEnvs, this.env.obsDim, this.actionDim);
+    // The KL penalty needs the rollout policy's outputs per row.
+    this.buffer = new RolloutBuffer(this.nSteps, nEnvs, this.env.obsDim, this.actionDim, this.klTarget !== null ? this.net.piDim : 0);
     this.actionRng = Rng.stream(config.seed, 'actions');
     this.shuffleRng = Rng.stream(config.seed, 'minibatches');
 
@@ -99,6 +117,8 @@ export class PPO extends OnPolicyAlgorithm {
     const n = env.numEnvs;
     const obsDim = env.obsDim;
     const logStd = actor.logStd(); // gaussian: constant during the rollout
+    this.rolloutLogStd = logStd;
+    const keepPi = buffer.pi.length > 0;
     for (let step = 0; step < this.nSteps; step++) {
       const row = step * n;
       buffer.obs.set(env.obs, row * obsDim);
@@ -106,6 +126,7 @@ export class PPO extends OnPolicyAlgorithm {
       // One batched forward pass for all envs, then sampling in JS.
       actor.act(env.obs, n, obsDim, this.piOut, this.valueOut);
       buffer.values.set(this.valueOut, row);
+      if (keepPi) buffer.pi.set(this.piOut, row * net.piDim);
       if (net.distribution === 'categorical') {
         sampleCategorical(this.piOut, n, net.piDim, this.actionRng, buffer.actions, buffer.logProbs, row);
         this.envActions.set(buffer.actions.subarray(row, row + n));
@@ -159,6 +180,7 @@ export class PPO extends OnPolicyAlgorithm {
     this.optimizer.setLearningRate(learningRate);
 
     const coefs: PpoCoefficients = { clipRange, clipRangeVf, entCoef: this.entCoef, vfCoef: this.vfCoef };
+    if (this.klTarget !== null) coefs.klCoef = this.klCoef;
     const sums: Record<string, number> = {};
     let minibatches = 0;
     let stoppedEarly = false;
@@ -188,44 +210,34 @@ export class PPO extends OnPolicyAlgorithm {
     metrics['charts/learning_rate'] = learningRate;
     metrics['charts/clip_range'] = clipRange;
     if (this.targetKl !== null) metrics['charts/stopped_early'] = stoppedEarly ? 1 : 0;
+    if (this.klTarget !== null) {
+      // The paper's adaptive rule on the exact mean KL of the whole rollout after the update.
+      const kl = this.rolloutKl();
+      metrics['charts/kl_coef'] = this.klCoef;
+      metrics['losses/kl'] = kl;
+      this.klCoef = adaptKlCoef(this.klCoef, kl, this.klTarget);
+    }
     return metrics;
   }
 
+  /** Mean KL[pi_rollout || pi_current] over the rollout buffer (one forward pass). */
+  private rolloutKl(): number {
+    const { buffer } = this;
+    const head = readHead(this.net, buffer.obs, buffer.size, this.env.obsDim);
+    const kl = klFromOld(head, { pi: buffer.pi, logStd: this.rolloutLogStd }, buffer.size);
+    return kl.reduce((a, b) => a + b, 0) / buffer.size;
+  }
+
   /**
-   * Loss, statistics and the clipped gradient for one minibatch (rows of the buffer). The
-   * networks run in TensorFlow.js; their [pi | value] outputs enter the PPO loss, computed in
-   * JS (loss.ts), through a tf.customGrad node whose gradient is the one ppoLoss returns.
+   * Loss, statistics and the clipped gradient for one minibatch (rows of the buffer); the PPO
+   * loss runs in JS (loss.ts) behind a custom-gradient node (nn/lossHead.ts).
    */
   private minibatchGradients(mb: Int32Array, coefs: PpoCoefficients): { grads: tf.Tensor; stats: PpoStats } {
     const { obs, batch } = this.gather(mb);
-    const { distribution, piDim } = this.net;
     let result: PpoLossResult | undefined;
-    const grads = tf.tidy(() => {
-      const obsT = tf.tensor2d(obs, [mb.length, this.env.obsDim]);
-      const { grads: g } = tf.variableGrads(() => {
-        const weights = this.net.weights();
-        const out = this.net.forward(obsT, weights);
-        const logStd = weights.logStd;
-        const lossHead = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-          const head = {
-            distribution, piDim,
-            out: (args[0] as tf.Tensor).dataSync() as Float32Array,
-            logStd: logStd ? ((args[1] as tf.Tensor).dataSync() as Float32Array) : null,
-          };
-          const r = (result = ppoLoss(head, batch, coefs));
-          return {
-            value: tf.scalar(r.loss),
-            gradFunc: (dy: tf.Tensor) => {
-              const d = [tf.mul(dy, tf.tensor2d(r.gradOut, out.shape as [number, number]))];
-              if (r.gradLogStd) d.push(tf.mul(dy, tf.tensor1d(r.gradLogStd)));
-              return d;
-            },
-          };
-        });
-        return (logStd ? lossHead(out, logStd) : lossHead(out)) as tf.Scalar;
-      }, [this.net.params]);
-      return clipByGlobalNorm(this.net.maskGradient(g[this.net.params.name]), this.maxGradNorm);
-    });
+    const raw = jsLossGradient(this.net, obs, mb.length, this.env.obsDim, (head) => (result = ppoLoss(head, batch, coefs)));
+    const grads = clipByGlobalNorm(raw, this.maxGradNorm);
+    raw.dispose();
     return { grads, stats: result!.stats };
   }
 
@@ -243,8 +255,11 @@ export class PPO extends OnPolicyAlgorithm {
       returns: new Float32Array(m),
       oldValues: new Float32Array(m),
     };
+    const piDim = this.net.piDim;
+    if (buffer.pi.length) batch.old = { pi: new Float32Array(m * piDim), logStd: this.rolloutLogStd };
     for (let j = 0; j < m; j++) {
       const k = mb[j];
+      batch.old?.pi.set(buffer.pi.subarray(k * piDim, (k + 1) * piDim), j * piDim);
       obs.set(buffer.obs.subarray(k * obsDim, (k + 1) * obsDim), j * obsDim);
       batch.actions.set(buffer.actions.subarray(k * actionDim, (k + 1) * actionDim), j * actionDim);
       batch.oldLogProbs[j] = buffer.logProbs[k];
@@ -275,6 +290,89 @@ export class PPO extends OnPolicyAlgorithm {
         return action;
       },
       ...(this.normalizer ? { transformObs: frozenObsTransform(this.normalizer.toJSON()) } : {}),
+    };
+  }
+
+  // ------------------------------------------------------------------ checkpoints
+  protected override algoName(): string {
+    return 'ppo';
+  }
+  protected override envName(): string {
+    return this.envId;
+  }
+
+  /**
+   * PPO's part of a checkpoint (algos/checkpoint.ts): the flat parameter vector (with its
+   * layout, which depends on the backend), Adam's moments and step count, the action,
+   * minibatch and env-reset RNG streams and the VecNormalize statistics. The rollout buffer
+   * is not saved: a checkpoint is taken between updates, when it holds nothing still needed.
+   */
+  protected override saveAlgoState(): Promise<{ state: Record<string, unknown>; policy: PolicyNetwork }> {
+    return this.savePpoState();
+  }
+
+  private async savePpoState(): Promise<{ state: Record<string, unknown>; policy: PolicyNetwork }> {
+    const state: Record<string, unknown> = {
+      params: encodeTensor(this.net.params),
+      merged: this.net.merged,
+      optimizer: await saveOptimizer(this.optimizer),
+      rng: saveRngs({ actions: this.actionRng, minibatches: this.shuffleRng, envReset: this.vecEnv.rng }),
+      normalization: this.normalizer?.toJSON() ?? null,
+      learningRate: this.optimizer.getLearningRate(),
+    };
+    return { state, policy: this.policyNetwork() };
+  }
+
+  protected override async loadAlgoState(checkpoint: AlgoCheckpoint): Promise<void> {
+    const s = checkpoint.state;
+    if (!isEncodedArray(s.params)) throw new Error('checkpoint has no PPO parameters');
+    if (s.merged !== this.net.merged) {
+      // The merged (block-diagonal) layout is chosen by backend; the flat vectors differ.
+      throw new Error(`checkpoint was saved with the ${s.merged ? 'merged' : 'separate'} network layout; this backend uses the ${this.net.merged ? 'merged' : 'separate'} one (resume on the backend the run trained with)`);
+    }
+    assignVariable(this.net.params, s.params, 'parameters');
+    this.actor.invalidate();
+    if (!isOptimizerState(s.optimizer)) throw new Error('checkpoint has no optimizer state');
+    await loadOptimizer(this.optimizer, s.optimizer);
+    if (typeof s.learningRate === 'number') this.optimizer.setLearningRate(s.learningRate);
+    loadRngs({ actions: this.actionRng, minibatches: this.shuffleRng, envReset: this.vecEnv.rng }, s.rng);
+    if (this.normalizer) {
+      const saved = s.normalization as VecNormalizeState | null;
+      if (!saved) throw new Error('checkpoint has no normalization statistics, but the config normalizes');
+      const { obsRms, retRms } = this.normalizer.normalizer;
+      obsRms.mean.set(saved.obsRms.mean);
+      obsRms.var.set(saved.obsRms.var);
+      obsRms.count = saved.obsRms.count;
+      retRms.mean.set(saved.retRms.mean);
+      retRms.var.set(saved.retRms.var);
+      retRms.count = saved.retRms.count;
+    }
+    // The envs keep the fresh episodes the constructor reset them to (the episode in progress
+    // at the checkpoint is not saved; SB3 also resets envs when learning resumes); the reset
+    // stream continues from the saved state. Their first observations are normalized again
+    // with the restored statistics.
+    if (this.normalizer) {
+      this.normalizer.obs.set(this.normalizer.originalObs);
+      this.normalizer.normalizer.normalizeObs(this.normalizer.obs, this.normalizer.numEnvs);
+    }
+  }
+
+  /** The deterministic policy as plain layers, for the TensorFlow.js export. */
+  private policyNetwork(): PolicyNetwork {
+    const layers = this.net.actorLayers().map((l) => ({
+      inDim: l.inDim,
+      outDim: l.outDim,
+      activation: l.activation,
+      kernel: encodeArray(l.w, [l.inDim, l.outDim]),
+      bias: encodeArray(l.b, [l.outDim]),
+    }));
+    return {
+      obsDim: this.env.obsDim,
+      distribution: this.net.distribution,
+      actionDim: this.net.piDim,
+      ...(this.actionBounds ? { actionLow: Array.from(this.actionBounds.low), actionHigh: Array.from(this.actionBounds.high) } : {}),
+      layers,
+      ...(this.normalizer ? { normalization: this.normalizer.toJSON() } : {}),
     };
   }
 

@@ -1,0 +1,59 @@
+/**
+ * Optimizers for the one flat parameter vector of nn/actorCritic.ts: Adam (ScheduledAdam) and
+ * RMSprop with PyTorch's update rule, which SB3's A2C uses. tf.train.rmsprop differs: it puts
+ * epsilon inside the square root, so with SB3's eps = 1e-5 its steps would be far smaller.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ScheduledAdam } from './optimizer';
+
+export interface FlatOptimizer {
+  setLearningRate(value: number): void;
+  /** param <- update(param, grad); does not dispose grad. */
+  step(param: tf.Variable, grad: tf.Tensor): void;
+  dispose(): void;
+}
+
+export class FlatAdam implements FlatOptimizer {
+  readonly adam: ScheduledAdam;
+  constructor(learningRate: number, epsilon = 1e-5) {
+    this.adam = new ScheduledAdam(learningRate, epsilon);
+  }
+  setLearningRate(value: number): void {
+    this.adam.setLearningRate(value);
+  }
+  step(param: tf.Variable, grad: tf.Tensor): void {
+    this.adam.applyGradients([{ name: param.name, tensor: grad }]);
+  }
+  dispose(): void {
+    this.adam.dispose();
+  }
+}
+
+/**
+ * torch.optim.RMSprop (no momentum, not centered):
+ *   v <- alpha v + (1 - alpha) g^2;   theta <- theta - lr g / (sqrt(v) + eps)
+ */
+export class TorchRmsProp implements FlatOptimizer {
+  private square: tf.Variable | null = null;
+
+  constructor(private learningRate: number, readonly alpha = 0.99, readonly eps = 1e-5) {}
+
+  setLearningRate(value: number): void {
+    this.learningRate = value;
+  }
+
+  step(param: tf.Variable, grad: tf.Tensor): void {
+    if (!this.square) this.square = tf.variable(tf.zerosLike(param), false);
+    const square = this.square;
+    tf.tidy(() => {
+      const v = tf.add(tf.mul(square, this.alpha), tf.mul(tf.square(grad), 1 - this.alpha));
+      square.assign(v);
+      param.assign(tf.sub(param, tf.mul(tf.div(grad, tf.add(tf.sqrt(v), this.eps)), this.learningRate)));
+    });
+  }
+
+  dispose(): void {
+    this.square?.dispose();
+    this.square = null;
+  }
+}
