@@ -2,8 +2,10 @@
  * `npm run bench`: prints progress on stderr and, last on stdout, one JSON line with every
  * figure. Sections: `ppo` (training throughput per backend vs CleanRL) and `hover` (language
  * server hover latency idle and while a run trains, over a real LSP connection).
- * Options: --steps N (PPO steps per backend), --backend NAME (repeatable), --skip-hover.
+ * `dashboard`: the dashboard bundle in Chromium (bench/dashboard.ts).
+ * Options: --steps N (PPO steps per backend), --backend NAME (repeatable), --skip-hover, --skip-dashboard.
  */
+import { benchDashboard } from './dashboard';
 import { benchHover } from './hover';
 import { benchPpo } from './ppo';
 
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   const ppo = await benchPpo(args());
   const hover = process.argv.includes('--skip-hover') ? null : await benchHover();
   if (hover) console.error(`hover: idle p50 ${hover.idle_p50_ms} ms p95 ${hover.idle_p95_ms} ms; training p50 ${hover.training_p50_ms} ms p95 ${hover.training_p95_ms} ms`);
-  console.log(JSON.stringify({ ppo, hover }));
+  // The dashboard in Chromium: time to first chart of a 1,000,000-row run, frame time while 4 runs stream.
+  const dashboard = process.argv.includes('--skip-dashboard') ? null : await benchDashboard();
+  console.log(JSON.stringify({ ppo, hover, dashboard }));
 }
 
 void main();

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -179,6 +180,12 @@ describe('dashboard analysis in Chromium', { skip: existsSync(CHROMIUM) ? false 
     await d.page.focus(`${chartOf(RETURN)} canvas`);
     await d.page.keyboard.press('+');
     await d.page.waitForFunction(() => !(document.getElementById('reset-zoom') as HTMLElement & { disabled: boolean }).disabled);
+    // The charts redraw on the next animation frame.
+    await d.page.waitForFunction((span) => {
+      const w = window as unknown as { rlLabDashboard: { axes(m: string): { min: number; max: number } } };
+      const now = w.rlLabDashboard.axes('charts/episodic_return');
+      return now.max - now.min < span;
+    }, full.max - full.min);
     const zoomed = await axes(d, RETURN);
     assert.ok(zoomed.max - zoomed.min < full.max - full.min, 'the window narrowed');
     const other = await axes(d, KL);
@@ -226,6 +233,8 @@ describe('dashboard analysis in Chromium', { skip: existsSync(CHROMIUM) ? false 
       const rows = rowsOf[id];
       return { x: rows.map((r) => r.step), y: emaDebiased(rows.map((r) => r[RETURN]), 0.9) };
     });
+    await mkdir(join(ROOT, 'test-results', 'browser'), { recursive: true });
+    await d.page.screenshot({ path: join(ROOT, 'test-results', 'browser', 'dashboard-compare.png'), fullPage: true });
     for (const band of ['std', 'ci95'] as const) {
       if (band === 'ci95') await choose(d, 'band', 'ci95');
       const expected = aggregateSeries(smoothed, 300, band);

@@ -3,7 +3,8 @@
  * Open the example experiment file, see the "Run experiment" code lens, hover `clip_range`,
  * run a small experiment, see it go from running to completed in the "Runs" sidebar and on
  * the dashboard, watch a longer run's charts grow live, and stop runs from the dashboard and
- * from the tree.
+ * from the tree; filter, star, rerun and delete runs in the tree; kill -9 the language server
+ * mid-run and see the tree list the run as interrupted, then resume it from its checkpoint.
  *
  * The steps share one VS Code window and run in order; each leaves a screenshot in
  * test-results/e2e/ (with VS Code's logs in test-results/e2e/vscode-logs/). Needs

@@ -15,9 +15,11 @@ const EXAMPLE = join(__dirname, '../../examples/policy-gradient.rl.yaml');
 
 /** experiment, threshold, step budget, seeds. */
 const CASES: [string, number, number, number[]][] = [
-  ['cartpole-reinforce', 475, 150_000, [1]],
-  ['cartpole-a2c', 475, 200_000, [1]],
-  ['cartpole-trpo', 475, 100_000, [1]],
+  ['cartpole-reinforce', 475, 150_000, [1, 2, 3]],
+  ['cartpole-a2c', 475, 200_000, [1, 2, 3]],
+  ['cartpole-trpo', 475, 100_000, [1, 2, 3]],
+  // The Gaussian policy; about 2 minutes on WASM.
+  ['pendulum-trpo', -250, 100_000, [1]],
 ];
 
 describe('policy-gradient learning', () => {

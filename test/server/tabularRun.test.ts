@@ -1,7 +1,7 @@
 /**
  * A tabular run over a real LSP connection: the server's worker trains it, writes q_table.json
- * while it trains and at the end, and `rlLab/runValueTable` serves it (the dashboard's heatmap);
- * a tabular algorithm on CartPole is a diagnostic on `env`.
+ * while it trains and at the end, and `rlLab/runValueTable` serves it (the dashboard's heatmap),
+ * beside a playback episode on the grid.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -112,7 +112,7 @@ describe('Fisher-vector products', () => {
       const net = new ActorCritic(obsDim, space, kwargs, Rng.stream(7, 'init'), { merged: false });
       // Larger head weights than the 0.01 init, so the policy is not nearly uniform.
       const rng = Rng.stream(7, 'test');
-      net.params.assign(tf.tensor1d(Float32Array.from(net.params.dataSync(), (p) => p + 0.3 * rng.normal())));
+      tf.tidy(() => net.params.assign(tf.tensor1d(Float32Array.from(net.params.dataSync(), (p) => p + 0.3 * rng.normal()))));
       const obs = Float32Array.from({ length: rows * obsDim }, () => rng.normal());
       const head0 = readHead(net, obs, rows, obsDim);
       const piDim = net.piDim;
@@ -123,7 +123,7 @@ describe('Fisher-vector products', () => {
 
       const theta = Float32Array.from(net.params.dataSync());
       const gradKlAt = (t: number) => {
-        net.params.assign(tf.tensor1d(Float32Array.from(theta, (p, i) => p + t * v[i])));
+        tf.tidy(() => net.params.assign(tf.tensor1d(Float32Array.from(theta, (p, i) => p + t * v[i]))));
         const g = jsLossGradient(net, obs, rows, obsDim, (h) => meanKlLoss(h, old, rows));
         const data = Float32Array.from(g.dataSync());
         g.dispose();
@@ -132,7 +132,7 @@ describe('Fisher-vector products', () => {
       const eps = 1e-2;
       const gp = gradKlAt(eps);
       const gm = gradKlAt(-eps);
-      net.params.assign(tf.tensor1d(theta));
+      tf.tidy(() => net.params.assign(tf.tensor1d(theta)));
       const fd = Float32Array.from(gp, (x, i) => (mask[i] * (x - gm[i])) / (2 * eps));
       let scale = 0;
       for (const x of fd) scale = Math.max(scale, Math.abs(x));

@@ -13,6 +13,7 @@ import { loadExperimentConfig } from '../../server/src/experiments';
 import type { ResolvedConfig } from '../../server/src/schema';
 import { createTabular } from '../../server/src/training/algos/tabular';
 import { policyEvaluationSweep, valueIterationSweep } from '../../server/src/training/algos/tabular/dynamicProgramming';
+import { epsilonAt } from '../../server/src/training/algos/tabular/exploration';
 import { QTable } from '../../server/src/training/algos/tabular/qTable';
 import { Q_TABLE_FILE, type ValueTable } from '../../server/src/training/algos/tabular/valueTable';
 import type { AlgoCheckpoint } from '../../server/src/training/algos/checkpoint';
@@ -149,8 +150,14 @@ describe('tabular runs', () => {
     assert.ok(Math.abs((rows[1]['charts/epsilon'] as number) - (1 + 0.4 * (0.05 - 1))) < 1e-12);
     assert.equal(rows[6]['charts/epsilon'], 0.05);
     assert.ok(Math.abs((rows[3]['charts/learning_rate'] as number) - 0.5 * 0.6) < 1e-12);
+    // Exponential: initial * decay^episodes, floored at final.
+    const p = { exploration_schedule: 'exponential' as const, exploration_initial_eps: 1, exploration_final_eps: 0.01, exploration_fraction: 0.5, exploration_decay: 0.9 };
+    assert.equal(epsilonAt(p, 0.7, 0), 1);
+    assert.ok(Math.abs(epsilonAt(p, 0.7, 10) - 0.9 ** 10) < 1e-15);
+    assert.equal(epsilonAt(p, 0.7, 100), 0.01);
     const exp = await run(config('algo: sarsa\nenv: Taxi-v3\nseed: 4\nn_timesteps: 5000\nexploration_schedule: exponential\nexploration_decay: 0.9\nexploration_final_eps: 0.01'));
-    assert.ok(exp.rows.at(-1)!['charts/epsilon'] === 0.01 || (exp.rows.at(-1)!['charts/epsilon'] as number) < 0.5);
+    const eps = exp.rows.map((r) => r['charts/epsilon'] as number);
+    assert.ok(eps.every((e, i) => i === 0 || e <= eps[i - 1]) && eps[0] < 1 && eps.at(-1)! >= 0.01, `epsilon ${eps}`);
   });
 
   it('the same seed gives the same table; another seed another one', async () => {

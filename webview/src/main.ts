@@ -129,6 +129,18 @@ function render(): void {
   persist();
 }
 
+let renderRequested = false;
+
+/** Renders on the next animation frame: live rows from several runs, one draw. */
+function scheduleRender(): void {
+  if (renderRequested) return;
+  renderRequested = true;
+  requestAnimationFrame(() => {
+    renderRequested = false;
+    render();
+  });
+}
+
 /** The parts beside the charts (after live rows: alerts, new metrics, configs). */
 function renderSide(): void {
   const shown = inputs();
@@ -165,10 +177,7 @@ function handle(message: HostToWebview): void {
       const { runId, rows } = message.payload;
       const added = model.applyMetrics(runId, rows);
       valueTable.onMetrics(runId);
-      if (added > 0 && model.isCompared(runId)) {
-        charts.scheduleRender();
-        renderSide();
-      }
+      if (added > 0 && model.isCompared(runId)) scheduleRender();
       return;
     }
     case 'runMetrics': {

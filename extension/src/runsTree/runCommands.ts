@@ -4,9 +4,9 @@ import { CommandIds, type RunSummary } from '../../../server/src/protocol';
 import type { TrainingServer } from '../client';
 import type { Config } from '../config';
 import type { Dashboard } from '../dashboard/panel';
-import { applyChoices, EMPTY_FILTER, filterChoices, knownTags, parseFilter, parseTags } from './filter';
+import { applyChoices, EMPTY_FILTER, filterChoices, knownTags, parseFilter, parseTags, type FilterChoice } from './filter';
 import { deleteQuestion, describeEvaluation, isResumable, MAX_EVAL_EPISODES, parseEpisodes, targetRuns } from './actionArgs';
-import { DISPLAY_STATUSES, formatReturn, isLive, STATUS_ICONS, type DisplayStatus } from './format';
+import { DISPLAY_STATUSES, formatReturn, isLive, STATUS_ICONS } from './format';
 import type { RunsModel } from './model';
 import type { RunsView } from './view';
 
@@ -164,8 +164,12 @@ export function registerRunCommands({ server, runs, view, dashboard, config }: D
         void vscode.window.showInformationMessage('RL Lab: no runs to filter yet.');
         return;
       }
+      const icon = (c: FilterChoice) => {
+        const status = DISPLAY_STATUSES.find((st) => c.kind === 'status' && st === c.value);
+        return status ? STATUS_ICONS[status].icon.replace('~spin', '') : c.kind === 'tag' ? 'tag' : 'star-full';
+      };
       const items = choices.map((c) => ({
-        label: c.kind === 'status' ? `$(${STATUS_ICONS[c.value as DisplayStatus].icon.replace('~spin', '')}) ${c.value}` : c.kind === 'tag' ? `$(tag) ${c.value}` : '$(star-full) starred',
+        label: `$(${icon(c)}) ${c.value}`,
         description: `${c.count} run${c.count === 1 ? '' : 's'}`,
         picked: c.picked,
         choice: c,

@@ -132,11 +132,13 @@ function completionContext(doc: EditorDocument, position: Position): Context | u
 /** The nearest line above with less indentation: the mapping the cursor's key belongs to. */
 function parentLine(text: string, lineStart: number, indent: number): { indent: number; key: string; start: number } | undefined {
   // Walks back line by line from lineStart (no split of the whole prefix: 2,000-line files).
+  // `end` is the '\n' that ends the line above; lastIndexOf with a negative index would search from 0.
   let end = lineStart - 1;
   while (end >= 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const newline = end > 0 ? text.lastIndexOf('\n', end - 1) : -1;
+    const start = newline + 1;
     const line = text.slice(start, end);
-    end = start - 1;
+    end = newline;
     if (!line.trim() || line.trimStart().startsWith('#')) continue;
     const lineIndent = line.length - line.trimStart().length;
     if (lineIndent < indent) {

@@ -189,6 +189,8 @@ export class MetricChart {
       tension: 0,
       fill: fill ? '-1' : false,
       spanGaps: true,
+      // chart.js draws higher `order` first: bands at the back, then the faint raw series, lines on top.
+      order: role === 'line' ? 0 : role === 'raw' ? 1 : 2,
       rlRole: role,
       rlSeries: s.id,
     };

@@ -75,8 +75,13 @@ export class HyperparamTable {
     this.draw();
   }
 
+  private drawnKey = '';
+
   private draw(): void {
     const { runs, configs } = this.last;
+    const key = JSON.stringify([runs.map((r) => [r.id, r.experiment, r.seed]), configs, this.onlyDiffering]);
+    if (key === this.drawnKey) return;
+    this.drawnKey = key;
     const rows = hyperparamRows(configs);
     const differing = rows.filter((r) => r.differs).length;
     this.note.textContent =

@@ -4,12 +4,16 @@
  * epsilon inside the square root, so with SB3's eps = 1e-5 its steps would be far smaller.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { assignVariable, encodeTensor, isEncodedArray, isOptimizerState, loadOptimizer, saveOptimizer } from '../algos/checkpoint';
 import { ScheduledAdam } from './optimizer';
 
 export interface FlatOptimizer {
   setLearningRate(value: number): void;
   /** param <- update(param, grad); does not dispose grad. */
   step(param: tf.Variable, grad: tf.Tensor): void;
+  /** The optimizer's state for a checkpoint (algos/checkpoint.ts) and its restore. */
+  save(): Promise<Record<string, unknown>>;
+  load(state: unknown): Promise<void>;
   dispose(): void;
 }
 
@@ -23,6 +27,15 @@ export class FlatAdam implements FlatOptimizer {
   }
   step(param: tf.Variable, grad: tf.Tensor): void {
     this.adam.applyGradients([{ name: param.name, tensor: grad }]);
+  }
+  async save(): Promise<Record<string, unknown>> {
+    return { adam: await saveOptimizer(this.adam), learningRate: this.adam.getLearningRate() };
+  }
+  async load(state: unknown): Promise<void> {
+    const s = (state ?? {}) as Record<string, unknown>;
+    if (!isOptimizerState(s.adam)) throw new Error('checkpoint has no Adam state');
+    await loadOptimizer(this.adam, s.adam);
+    if (typeof s.learningRate === 'number') this.setLearningRate(s.learningRate);
   }
   dispose(): void {
     this.adam.dispose();
@@ -50,6 +63,20 @@ export class TorchRmsProp implements FlatOptimizer {
       square.assign(v);
       param.assign(tf.sub(param, tf.mul(tf.div(grad, tf.add(tf.sqrt(v), this.eps)), this.learningRate)));
     });
+  }
+
+  save(): Promise<Record<string, unknown>> {
+    return Promise.resolve({ square: this.square ? encodeTensor(this.square) : null, learningRate: this.learningRate });
+  }
+
+  load(state: unknown): Promise<void> {
+    const s = (state ?? {}) as Record<string, unknown>;
+    if (isEncodedArray(s.square)) {
+      if (!this.square) this.square = tf.variable(tf.zeros(s.square.shape), false);
+      assignVariable(this.square, s.square, 'RMSprop square average');
+    }
+    if (typeof s.learningRate === 'number') this.learningRate = s.learningRate;
+    return Promise.resolve();
   }
 
   dispose(): void {

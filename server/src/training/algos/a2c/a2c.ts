@@ -61,6 +61,10 @@ export class A2C extends ActorCriticBase {
     };
   }
 
+  protected checkpointOptimizers(): Record<string, FlatOptimizer> {
+    return { optimizer: this.optimizer };
+  }
+
   override dispose(): void {
     this.optimizer.dispose();
     super.dispose();

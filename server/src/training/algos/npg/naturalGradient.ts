@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hyperparametersOf, type NpgHyperparameters, type ResolvedConfig } from '../../../schema';
 import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
-import { FlatAdam } from '../../nn/flatOptimizer';
+import { FlatAdam, type FlatOptimizer } from '../../nn/flatOptimizer';
 import { jsLossGradient, readHead } from '../../nn/lossHead';
 import { Rng } from '../../rng';
 import { toSchedule, type Schedule } from '../../schedule';
@@ -44,7 +44,7 @@ export class NPG extends ActorCriticBase {
     super(config, env, { nSteps: hp.n_steps, gamma: hp.gamma, gaeLambda: hp.gae_lambda, separateNetworks: true });
     this.hp = hp;
     this.learningRate = toSchedule(hp.learning_rate);
-    this.critic = new FlatAdam(this.learningRate(1), 1e-8); // PyTorch's Adam default, as sb3-contrib
+    this.critic = new FlatAdam(this.learningRate(1), 1e-5); // SB3's ActorCriticPolicy Adam (eps 1e-5), which sb3-contrib's TRPO uses for the critic
     this.actorMask = this.net.actorMask();
     this.shuffleRng = Rng.stream(config.seed, 'minibatches');
     this.indices = Int32Array.from({ length: this.buffer.size }, (_, i) => i);
@@ -79,8 +79,9 @@ export class NPG extends ActorCriticBase {
     const maxStep = xFx > 0 ? Math.sqrt((2 * hp.target_kl) / xFx) : 0;
     const theta = Float32Array.from(net.params.dataSync() as Float32Array);
     const setParams = (fraction: number) => {
-      const next = Float32Array.from(theta, (t, i) => t + fraction * maxStep * x[i]);
-      net.params.assign(tf.tensor1d(next));
+      const next = tf.tensor1d(Float32Array.from(theta, (t, i) => t + fraction * maxStep * x[i]));
+      net.params.assign(next);
+      next.dispose(); // assign keeps its own reference
     };
     const evaluate = (fraction: number) => {
       setParams(fraction);
@@ -165,6 +166,14 @@ export class NPG extends ActorCriticBase {
     // The shuffles above permuted `indices`; the policy step gathers in buffer order.
     for (let i = 0; i < this.indices.length; i++) this.indices[i] = i;
     return sum / count;
+  }
+
+  protected checkpointOptimizers(): Record<string, FlatOptimizer> {
+    return { critic: this.critic };
+  }
+
+  protected override checkpointRngs(): Record<string, Rng> {
+    return { minibatches: this.shuffleRng };
   }
 
   override dispose(): void {

@@ -8,12 +8,14 @@ import type { ResolvedConfig } from '../../../schema';
 import { actionDim } from '../../envs/registry';
 import type { BoxSpace } from '../../envs/spaces';
 import type { TrainingEnv } from '../../envs/trainingEnv';
-import type { VectorEnv } from '../../envs/vecEnv';
+import type { VecEnv, VectorEnv } from '../../envs/vecEnv';
 import { frozenObsTransform, VecNormalize, type VecNormalizeState } from '../../envs/vecNormalize';
 import { ActorCritic, RolloutActor } from '../../nn/actorCritic';
 import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
+import type { FlatOptimizer } from '../../nn/flatOptimizer';
 import { Rng } from '../../rng';
 import type { TrainedPolicy } from '../../types';
+import { assignVariable, encodeTensor, isEncodedArray, loadRngs, saveRngs, type AlgoCheckpoint } from '../checkpoint';
 import { OnPolicyAlgorithm } from '../onPolicy';
 import { RolloutBuffer } from '../ppo/buffer';
 import type { PpoMinibatch } from '../ppo/loss';
@@ -33,6 +35,8 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
   protected readonly gamma: number;
   protected readonly gaeLambda: number;
   protected readonly env: VectorEnv;
+  /** The unwrapped copies (their reset RNG is part of a checkpoint). */
+  private readonly vecEnv: VecEnv;
   protected readonly normalizer: VecNormalize | null;
   protected readonly net: ActorCritic;
   protected readonly actor: RolloutActor;
@@ -57,6 +61,7 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
     const spec = trainingEnv.spec;
     const nEnvs = config.n_envs;
     const vecEnv = trainingEnv.makeVecEnv(nEnvs, config.seed);
+    this.vecEnv = vecEnv;
     this.normalizer = config.normalize ? new VecNormalize(vecEnv, config.normalize) : null;
     this.env = this.normalizer ?? vecEnv;
     this.actionDim = actionDim(spec);
@@ -169,6 +174,64 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
     }
     if (normalizeAdvantage && m > 1) normalize(batch.advantages);
     return { obs, batch };
+  }
+
+  // ------------------------------------------------------------------ checkpoints
+  /** The optimizers to save, by name (subclasses list theirs). */
+  protected abstract checkpointOptimizers(): Record<string, FlatOptimizer>;
+
+  /** The random streams to save beyond the action and env-reset ones. */
+  protected checkpointRngs(): Record<string, Rng> {
+    return {};
+  }
+
+  /**
+   * A checkpoint between updates (algos/checkpoint.ts): the flat parameters and their layout,
+   * each optimizer's state, the random streams and the VecNormalize statistics. Nothing of
+   * the rollout is needed: the next update collects a new one.
+   */
+  protected override async saveAlgoState(): Promise<{ state: Record<string, unknown> }> {
+    const optimizers: Record<string, unknown> = {};
+    for (const [name, o] of Object.entries(this.checkpointOptimizers())) optimizers[name] = await o.save();
+    return {
+      state: {
+        params: encodeTensor(this.net.params),
+        merged: this.net.merged,
+        optimizers,
+        rng: saveRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }),
+        normalization: this.normalizer?.toJSON() ?? null,
+      },
+    };
+  }
+
+  protected override async loadAlgoState(checkpoint: AlgoCheckpoint): Promise<void> {
+    const s = checkpoint.state;
+    if (!isEncodedArray(s.params)) throw new Error('checkpoint has no network parameters');
+    if (s.merged !== this.net.merged) {
+      throw new Error(`checkpoint was saved with the ${s.merged ? 'merged' : 'separate'} network layout; this backend uses the ${this.net.merged ? 'merged' : 'separate'} one (resume on the backend the run trained with)`);
+    }
+    assignVariable(this.net.params, s.params, 'parameters');
+    this.actor.invalidate();
+    const optimizers = (s.optimizers ?? {}) as Record<string, unknown>;
+    for (const [name, o] of Object.entries(this.checkpointOptimizers())) {
+      if (!(name in optimizers)) throw new Error(`checkpoint has no state for the optimizer '${name}'`);
+      await o.load(optimizers[name]);
+    }
+    loadRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }, s.rng);
+    if (this.normalizer) {
+      const saved = s.normalization as VecNormalizeState | null;
+      if (!saved) throw new Error('checkpoint has no normalization statistics, but the config normalizes');
+      const { obsRms, retRms } = this.normalizer.normalizer;
+      obsRms.mean.set(saved.obsRms.mean);
+      obsRms.var.set(saved.obsRms.var);
+      obsRms.count = saved.obsRms.count;
+      retRms.mean.set(saved.retRms.mean);
+      retRms.var.set(saved.retRms.var);
+      retRms.count = saved.retRms.count;
+      // The fresh episodes' first observations, normalized with the restored statistics (as PPO).
+      this.normalizer.obs.set(this.normalizer.originalObs);
+      this.normalizer.normalizer.normalizeObs(this.normalizer.obs, this.normalizer.numEnvs);
+    }
   }
 
   /** Greedy actions from the current network: argmax logits, or the mean clipped to the Box. */

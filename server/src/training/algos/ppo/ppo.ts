@@ -319,6 +319,7 @@ export class PPO extends OnPolicyAlgorithm {
       rng: saveRngs({ actions: this.actionRng, minibatches: this.shuffleRng, envReset: this.vecEnv.rng }),
       normalization: this.normalizer?.toJSON() ?? null,
       learningRate: this.optimizer.getLearningRate(),
+      klCoef: this.klCoef, // kl_penalty mode's adapted beta
     };
     return { state, policy: this.policyNetwork() };
   }
@@ -335,6 +336,7 @@ export class PPO extends OnPolicyAlgorithm {
     if (!isOptimizerState(s.optimizer)) throw new Error('checkpoint has no optimizer state');
     await loadOptimizer(this.optimizer, s.optimizer);
     if (typeof s.learningRate === 'number') this.optimizer.setLearningRate(s.learningRate);
+    if (typeof s.klCoef === 'number') this.klCoef = s.klCoef;
     loadRngs({ actions: this.actionRng, minibatches: this.shuffleRng, envReset: this.vecEnv.rng }, s.rng);
     if (this.normalizer) {
       const saved = s.normalization as VecNormalizeState | null;

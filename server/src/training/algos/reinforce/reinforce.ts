@@ -10,7 +10,7 @@
  */
 import { hyperparametersOf, type ReinforceHyperparameters, type ResolvedConfig } from '../../../schema';
 import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
-import { FlatAdam } from '../../nn/flatOptimizer';
+import { FlatAdam, type FlatOptimizer } from '../../nn/flatOptimizer';
 import { jsLossGradient } from '../../nn/lossHead';
 import { clipByGlobalNorm } from '../../nn/optimizer';
 import { toSchedule, type Schedule } from '../../schedule';
@@ -59,7 +59,7 @@ export class REINFORCE extends ActorCriticBase {
     this.hp = hp;
     this.learningRate = toSchedule(hp.learning_rate);
     // Separate Adam states: the policy step's gradient is zero on the critic and vice versa.
-    this.optimizer = new FlatAdam(this.learningRate(1), 1e-8);
+    this.optimizer = new FlatAdam(this.learningRate(1), 1e-8); // PyTorch's Adam default
     this.critic = new FlatAdam(this.learningRate(1), 1e-8);
   }
 
@@ -162,6 +162,10 @@ export class REINFORCE extends ActorCriticBase {
       metrics['losses/explained_variance'] = explainedVariance(this.batchValues, this.batchReturns);
     }
     return metrics;
+  }
+
+  protected checkpointOptimizers(): Record<string, FlatOptimizer> {
+    return { policy: this.optimizer, critic: this.critic };
   }
 
   override dispose(): void {

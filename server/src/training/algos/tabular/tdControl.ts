@@ -10,7 +10,7 @@
  * and target = r when s' is terminal. An episode cut by the time limit is not terminal: the
  * target still bootstraps from s' (the state is not an end of the MDP).
  */
-import { hyperparametersOf, type ResolvedConfig } from '../../../schema';
+import type { ResolvedConfig, TabularTdHyperparameters } from '../../../schema';
 import { toSchedule, type Schedule } from '../../schedule';
 import { epsilonAt } from './exploration';
 import { reset, step, type TabularTask } from './task';
@@ -23,7 +23,7 @@ export const TABULAR_LOG_INTERVAL = 1000;
 
 export class TdControl extends TabularAlgorithm {
   private readonly kind: TdKind;
-  private readonly params: ReturnType<typeof hyperparametersOf<'q_learning'>>;
+  private readonly params: TabularTdHyperparameters;
   private readonly lr: Schedule;
   /** The current episode: state, the action chosen for it (Sarsa picks a' ahead), return, length. */
   private s = -1;
@@ -32,9 +32,10 @@ export class TdControl extends TabularAlgorithm {
   private epLength = 0;
 
   constructor(config: ResolvedConfig, task: TabularTask) {
-    super(config, task, (config.hyperparameters as { q_init?: number }).q_init ?? 0);
+    const params = config.hyperparameters as TabularTdHyperparameters;
+    super(config, task, params.q_init);
     this.kind = config.algo as TdKind;
-    this.params = config.hyperparameters as ReturnType<typeof hyperparametersOf<'q_learning'>>;
+    this.params = params;
     this.lr = toSchedule(this.params.learning_rate);
   }
 
