@@ -3,9 +3,12 @@
  * figure. Sections: `ppo` (training throughput per backend vs CleanRL) and `hover` (language
  * server hover latency idle and while a run trains, over a real LSP connection).
  * `dashboard`: the dashboard bundle in Chromium (bench/dashboard.ts).
- * Options: --steps N (PPO steps per backend), --backend NAME (repeatable), --skip-hover, --skip-dashboard.
+ * `editor`: hover and completion latency on a 2,000-line experiment file, idle and while two
+ * runs train (bench/editor.ts).
+ * Options: --steps N (PPO steps per backend), --backend NAME (repeatable), --skip-hover, --skip-dashboard, --skip-editor.
  */
 import { benchDashboard } from './dashboard';
+import { benchEditor } from './editor';
 import { benchHover } from './hover';
 import { benchPpo } from './ppo';
 
@@ -25,7 +28,13 @@ async function main(): Promise<void> {
   if (hover) console.error(`hover: idle p50 ${hover.idle_p50_ms} ms p95 ${hover.idle_p95_ms} ms; training p50 ${hover.training_p50_ms} ms p95 ${hover.training_p95_ms} ms`);
   // The dashboard in Chromium: time to first chart of a 1,000,000-row run, frame time while 4 runs stream.
   const dashboard = process.argv.includes('--skip-dashboard') ? null : await benchDashboard();
-  console.log(JSON.stringify({ ppo, hover, dashboard }));
+  const editor = process.argv.includes('--skip-editor') ? null : await benchEditor();
+  if (editor) {
+    console.error(
+      `editor (${editor.lines} lines): hover p50/p95 ${editor.hover_idle_p50_ms}/${editor.hover_idle_p95_ms} ms idle, ${editor.hover_training_p50_ms}/${editor.hover_training_p95_ms} ms with ${editor.runs_training} runs training; completion ${editor.completion_idle_p50_ms}/${editor.completion_idle_p95_ms} ms idle, ${editor.completion_training_p50_ms}/${editor.completion_training_p95_ms} ms training`,
+    );
+  }
+  console.log(JSON.stringify({ ppo, hover, dashboard, editor }));
 }
 
 void main();

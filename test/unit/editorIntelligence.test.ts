@@ -320,3 +320,20 @@ describe('RL Baselines3 Zoo files (test/fixtures/zoo)', () => {
     assert.equal(fix?.title, "Change to 'LunarLander-v3'");
   });
 });
+
+describe('hostile YAML', () => {
+  it('a self-referencing alias with several uses expands to a bounded tree', () => {
+    const doc = editorDocument('exp:\n  algo: ppo\n  env: CartPole-v1\n  policy_kwargs: &c {a: *c, b: *c, c: *c, d: *c}\n', 'file:///ws/h.rl.yaml');
+    const tree = doc.model.experiments[0].entries.find((e) => e.key === 'policy_kwargs')?.tree;
+    let nodes = 0;
+    const walk = (n: unknown): void => {
+      nodes++;
+      const node = n as { kind: string; items?: unknown[]; entries?: { value: unknown }[] };
+      for (const i of node.items ?? []) walk(i);
+      for (const e of node.entries ?? []) walk(e.value);
+    };
+    walk(tree);
+    assert.ok(nodes > 1000 && nodes <= 100_000, `${nodes} nodes`);
+    assert.ok(Array.isArray(diagnostics(doc)));
+  });
+});

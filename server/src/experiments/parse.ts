@@ -136,7 +136,7 @@ function readEntries(
       valueRange: valueRangeOf(pair, keyRange, textLength),
       value: toPlain(valueNode, doc),
       valueNode,
-      tree: isMap(valueNode) || isSeq(valueNode) ? toTree(valueNode, doc, 0) : null,
+      tree: isMap(valueNode) || isSeq(valueNode) ? toTree(valueNode, doc, 0, { left: MAX_TREE_NODES }) : null,
       nested,
       merged,
     });
@@ -166,8 +166,19 @@ function mergeSources(value: unknown, doc: Document): Node[] {
   return node ? [node] : [];
 }
 
+/**
+ * Alias targets per document: `Alias.resolve` walks the whole document each time, which made
+ * a file with thousands of alias uses (a "billion laughs" chain) take seconds to read.
+ */
+const aliasTargets = new WeakMap<Document, Map<unknown, Node | null>>();
+
 function resolveNode(value: unknown, doc: Document): Node | null {
-  if (isAlias(value)) return value.resolve(doc) ?? null;
+  if (isAlias(value)) {
+    let cache = aliasTargets.get(doc);
+    if (!cache) aliasTargets.set(doc, (cache = new Map()));
+    if (!cache.has(value)) cache.set(value, value.resolve(doc) ?? null);
+    return cache.get(value) ?? null;
+  }
   return isNode(value) ? value : null;
 }
 
@@ -182,10 +193,16 @@ function toPlain(node: Node | null, doc: Document): unknown {
 }
 
 /** A YAML collection as a PyNode tree with document offsets, so policy_kwargs mappings and strings are checked alike. */
-function toTree(node: Node | null, doc: Document, depth: number): PyNode {
+/**
+ * Nodes one value's tree may expand to. Aliases make YAML a graph: `&c [*c, *c, *c]` or a
+ * "billion laughs" chain would otherwise expand exponentially (found by the editor fuzz test).
+ */
+const MAX_TREE_NODES = 20000;
+
+function toTree(node: Node | null, doc: Document, depth: number, budget: { left: number }): PyNode {
   const start = node?.range?.[0] ?? 0;
   const end = node?.range?.[1] ?? start;
-  if (node === null || depth > MAX_MERGE_DEPTH) return { kind: 'none', start, end };
+  if (node === null || depth > MAX_MERGE_DEPTH || --budget.left < 0) return { kind: 'none', start, end };
   if (isMap(node)) {
     const entries: PyDictEntry[] = [];
     for (const pair of node.items) {
@@ -194,12 +211,12 @@ function toTree(node: Node | null, doc: Document, depth: number): PyNode {
         key: String(pair.key.value),
         keyStart: pair.key.range?.[0] ?? start,
         keyEnd: pair.key.range?.[1] ?? start,
-        value: toTree(resolveNode(pair.value, doc), doc, depth + 1),
+        value: toTree(resolveNode(pair.value, doc), doc, depth + 1, budget),
       });
     }
     return { kind: 'dict', entries, start, end };
   }
-  if (isSeq(node)) return { kind: 'list', items: node.items.map((i) => toTree(resolveNode(i, doc), doc, depth + 1)), start, end };
+  if (isSeq(node)) return { kind: 'list', items: node.items.map((i) => toTree(resolveNode(i, doc), doc, depth + 1, budget)), start, end };
   const value = isScalar(node) ? node.value : undefined;
   if (typeof value === 'number') return { kind: 'number', value, start, end };
   if (typeof value === 'boolean') return { kind: 'bool', value, start, end };
