@@ -237,10 +237,14 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
     const lenses = s.codeLenses(/Run experiment/i);
     await waitUntil('a Run experiment code lens per experiment', async () => (await lenses.count()) === experiments.length, 60_000);
     // Each lens sits right above its experiment's line (a code lens takes the line before it).
+    // The server refreshes lenses as runs change, and VS Code re-renders them then, so a lens
+    // element can be detached for a moment: measure until both boxes are there.
     for (const [i, { name }] of experiments.entries()) {
-      const lensBox = await lenses.nth(i).boundingBox();
-      const keyBox = await s.editorToken(name).first().boundingBox();
-      assert.ok(lensBox && keyBox && lensBox.y < keyBox.y && keyBox.y - lensBox.y < 2 * keyBox.height + 10, `lens ${i} above ${name}`);
+      await waitUntil(`lens ${i} right above ${name}`, async () => {
+        const lensBox = await lenses.nth(i).boundingBox();
+        const keyBox = await s.editorToken(name).first().boundingBox();
+        return !!lensBox && !!keyBox && lensBox.y < keyBox.y && keyBox.y - lensBox.y < 2 * keyBox.height + 10;
+      });
     }
     await s.screenshot('code-lens');
   });
@@ -461,6 +465,24 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
     await row.locator('.actions .action-label[aria-label="Stop Run"]').click();
     await waitUntil('the resumed run stopped', async () => /stopped/.test(await row.innerText()), 60_000);
     await s.screenshot('tree-resumed-stopped');
+  });
+
+  it('trains the custom-environment example from its code lens (a trusted workspace)', async () => {
+    // examples/custom-env.rl.yaml names examples/envs/gridworld.js; code-server runs with
+    // workspace trust off, so the workspace counts as trusted and user code may run.
+    await clickRunLens('custom-env.rl.yaml', 0);
+    const record = await waitUntil(
+      'corridor-ppo to finish',
+      () => {
+        const r = newestRecord('corridor-ppo');
+        return r && r.status !== 'running' && r.status !== 'queued' ? r : undefined;
+      },
+      300_000,
+    );
+    assert.equal(record.status, 'completed', record.error);
+    // Walking straight to the goal earns about 0.97; a random walk mostly times out below 0.
+    assert.ok(record.meanReturn !== undefined && record.meanReturn > 0.9, `mean return ${record.meanReturn}`);
+    await s.screenshot('custom-env-trained');
   });
 
   it('trains the example cartpole-ppo from its code lens to a mean return of at least 475', async () => {

@@ -82,7 +82,7 @@ export function chartFrame(
   for (const input of inputs) {
     const track = tracks.get(input.run.id, metric, input.series, view);
     if (track.length === 0) continue;
-    const group = view.groupByExperiment ? input.run.experiment : input.run.id;
+    const group = view.groupByExperiment ? seedGroup(input.run) : input.run.id;
     const list = groups.get(group) ?? [];
     list.push({ input, track });
     groups.set(group, list);
@@ -142,4 +142,13 @@ function pick(xs: Float64Array, ys: Float64Array, idx: Uint32Array): Point[] {
   const points = new Array<Point>(idx.length);
   for (let i = 0; i < idx.length; i++) points[i] = { x: xs[idx[i]], y: ys[idx[i]] };
   return points;
+}
+
+/**
+ * The aggregation group of a run: its experiment, and for a sweep combination also the values it
+ * set other than the seed, so a sweep's seeds average per setting, never across settings.
+ */
+export function seedGroup(run: { experiment: string; sweepParams?: Record<string, unknown> }): string {
+  const params = Object.entries(run.sweepParams ?? {}).filter(([key]) => key !== 'seed');
+  return params.length ? `${run.experiment} ${params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : run.experiment;
 }
