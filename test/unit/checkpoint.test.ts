@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { PPO } from '../../server/src/training/algos/ppo/ppo';
 import { decodeFloat32, type AlgoCheckpoint } from '../../server/src/training/algos/checkpoint';
 import { checkpointPath, KEEP_CHECKPOINTS, latestCheckpoint, listCheckpoints, writeCheckpoint } from '../../server/src/training/checkpointStore';
@@ -144,28 +145,24 @@ describe('checkpoints', () => {
       writeCheckpoint(runDir, ckpt);
       const { dir } = exportPolicy(runDir);
 
-      // A minimal loader of the layers format: topology + manifest + weights.bin via tfjs-core's decoder.
+      // Loaded by TensorFlow.js's own layers loader (tfjs-layers), as a user of the export would.
       const model = JSON.parse(readFileSync(join(dir, MODEL_FILE), 'utf8')) as LayersModelJson;
       assert.equal(model.format, 'layers-model');
       assert.equal(model.modelTopology.class_name, 'Sequential');
       const bin = readFileSync(join(dir, WEIGHTS_FILE));
       const specs = model.weightsManifest[0].weights;
       assert.equal(bin.byteLength, specs.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0));
-      const arrayBuffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-      const named = tf.io.decodeWeights(arrayBuffer, specs);
-      const layers = model.modelTopology.config.layers;
-      assert.deepEqual((layers[0].config.batch_input_shape as number[])[1], cfg.env === 'CartPole-v1' ? 4 : 3);
+      const loaded = await tfl.loadLayersModel({
+        load: async () => ({
+          modelTopology: model.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
+          format: model.format,
+          weightSpecs: specs as tf.io.WeightsManifestEntry[],
+          weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+        }),
+      });
+      assert.deepEqual(loaded.inputs[0].shape, [null, cfg.env === 'CartPole-v1' ? 4 : 3]);
       const forward = (obs: Float32Array): Float32Array =>
-        tf.tidy(() => {
-          let x: tf.Tensor2D = tf.tensor2d(obs, [1, obs.length]);
-          for (const layer of layers) {
-            const name = layer.config.name as string;
-            x = tf.add(tf.matMul(x, named[`${name}/kernel`] as tf.Tensor2D), named[`${name}/bias`]) as tf.Tensor2D;
-            if (layer.config.activation === 'tanh') x = tf.tanh(x);
-            else if (layer.config.activation === 'relu') x = tf.relu(x);
-          }
-          return x.dataSync() as Float32Array;
-        });
+        tf.tidy(() => (loaded.predict(tf.tensor2d(obs, [1, obs.length])) as tf.Tensor).dataSync() as Float32Array);
 
       const { policy, dispose } = await restorePolicy(cfg, ckpt);
       const rng = new Rng(1, 'obs');
@@ -177,7 +174,7 @@ describe('checkpoints', () => {
         else assert.ok(Math.abs(Math.min(Math.max(out[0], -2), 2) - action[0]) < 1e-5, `${out[0]} vs ${action[0]}`);
       }
       dispose();
-      tf.dispose(Object.values(named));
+      loaded.dispose();
       // The policy section decodes to the kernel shapes the topology declares.
       assert.equal(decodeFloat32(ckpt.policy!.layers[0].kernel).length, specs[0].shape[0] * specs[0].shape[1]);
     }

@@ -35,6 +35,7 @@ import {
   readRunConfig as readResolvedConfig,
   setRunMeta,
   settleOrphans,
+  isAlive,
   type StoredRun,
 } from './runStore';
 import { exportPolicy } from './exportPolicy';
@@ -88,6 +89,12 @@ const PROGRESS_EMIT_MS = 500;
 const DEFAULT_STOP_GRACE_MS = 10_000;
 /** Kept from a worker's stderr to explain a crash. */
 const STDERR_TAIL_CHARS = 2000;
+/**
+ * How often runs trained by another process (the CLI, another window, or the worker of a
+ * server that died) are re-read: they write only their own files, so polling run.json is the
+ * one way this server learns that they progressed or ended.
+ */
+const FOREIGN_POLL_MS = 2000;
 
 interface LiveRun {
   run: RunSummary;
@@ -110,6 +117,9 @@ export class RunManager {
   private readonly metricsEmitter = new Emitter<RunMetricsNotification>();
   private flushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Running runs owned by another process: id -> what was last reported (status and step). */
+  private readonly foreign = new Map<string, string>();
+  private foreignTimer: NodeJS.Timeout | undefined;
 
   readonly onStatus = this.statusEmitter.event;
   readonly onMetrics = this.metricsEmitter.event;
@@ -117,6 +127,7 @@ export class RunManager {
   constructor(private readonly opts: RunManagerOptions) {
     this.runsDir = opts.runsDir ?? defaultRunsDir(opts.workspaceRoot);
     this.markInterrupted();
+    this.watchForeign(listRuns(this.runsDir).runs);
   }
 
   /** Workers that may train at once. */
@@ -339,6 +350,7 @@ export class RunManager {
   /** Every run in the store, newest first, with live runs as the manager last heard of them. */
   list(): RunSummary[] {
     const { runs } = listRuns(this.runsDir);
+    this.watchForeign(runs);
     const listed = runs.map((r) => this.live.get(r.id)?.run ?? withStoredAlerts(toSummary(r)));
     for (const [id, entry] of this.live) if (!runs.some((r) => r.id === id)) listed.unshift(entry.run);
     return listed;
@@ -395,6 +407,9 @@ export class RunManager {
     this.flush();
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.foreignTimer) clearInterval(this.foreignTimer);
+    this.foreignTimer = undefined;
+    this.foreign.clear();
     this.statusEmitter.dispose();
     this.metricsEmitter.dispose();
   }
@@ -550,6 +565,62 @@ export class RunManager {
     settleOrphans(this.runsDir);
   }
 
+  /** Starts following the stored runs that are training in another process. */
+  private watchForeign(runs: readonly StoredRun[]): void {
+    if (this.disposed) return;
+    for (const run of runs) {
+      const ours = this.live.has(run.id) || run.pid === process.pid;
+      if (run.damaged || !isActive(run.status) || ours || this.foreign.has(run.id)) continue;
+      this.foreign.set(run.id, foreignKey(run));
+    }
+    if (this.foreign.size > 0 && !this.foreignTimer) {
+      this.foreignTimer = setInterval(() => this.pollForeign(), FOREIGN_POLL_MS);
+      this.foreignTimer.unref();
+    }
+  }
+
+  /**
+   * Re-reads each followed run: a dead trainer's run becomes 'interrupted' (never left
+   * 'running'), and any change of status or step is reported like a run of our own.
+   */
+  private pollForeign(): void {
+    for (const [id, last] of this.foreign) {
+      if (this.live.has(id)) {
+        this.foreign.delete(id); // resumed here meanwhile: reported as our own from now on
+        continue;
+      }
+      let run: StoredRun;
+      try {
+        run = readRunSummary(join(this.runsDir, id));
+      } catch {
+        this.foreign.delete(id); // deleted or damaged meanwhile: the next list() shows why
+        continue;
+      }
+      if (isActive(run.status) && run.pid !== undefined && !isAlive(run.pid)) {
+        settleOrphans(this.runsDir);
+        run = readRunSummary(join(this.runsDir, id));
+      }
+      const key = foreignKey(run);
+      if (key !== last) {
+        this.foreign.set(id, key);
+        this.statusEmitter.fire(withStoredAlerts(toSummary(run)));
+      }
+      if (!isActive(run.status)) this.foreign.delete(id);
+    }
+    if (this.foreign.size === 0 && this.foreignTimer) {
+      clearInterval(this.foreignTimer);
+      this.foreignTimer = undefined;
+    }
+  }
+
+}
+
+function isActive(status: RunStatus): boolean {
+  return status === 'running' || status === 'queued';
+}
+
+function foreignKey(run: RunSummary): string {
+  return `${run.status}:${run.globalStep}`;
 }
 
 function alertsOf(entry: LiveRun): Pick<RunSummary, 'alerts'> {
