@@ -326,7 +326,9 @@ describe('RL Lab in VS Code (code-server)', { timeout: 600_000 }, () => {
     await s.screenshot('dashboard-live');
     await waitUntil('the return chart to get more points', async () => (await chartPoints(returns)) > firstPoints);
     await waitUntil('the step counter to advance', async () => (await steps()) > firstSteps);
-    assert.notEqual(await canvasImage(returns), firstImage, 'the chart was redrawn');
+    // The point count is published when rows arrive; the canvas repaints on the next animation
+    // frame, so wait for the new picture rather than compare at once.
+    await waitUntil('the chart to be redrawn with the new points', async () => (await canvasImage(returns)) !== firstImage);
     assert.match(await runRow('long-ppo').innerText(), /running/);
     await s.screenshot('dashboard-grown');
   });
