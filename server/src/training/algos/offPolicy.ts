@@ -13,10 +13,9 @@ import type { EpisodeInfo, VectorEnv } from '../envs/vecEnv';
 import type { VecNormalizeState } from '../envs/vecNormalize';
 import type { MetricRow, TrainedPolicy, TrainHooks, TrainResult } from '../types';
 import { CHECKPOINT_VERSION, type AlgoCheckpoint, type Checkpointable, type PolicyNetwork } from './checkpoint';
+import { nextCheckpointStep, TrainingProgress } from './progress';
 import { ReplayBuffer } from './replayBuffer';
 
-/** The window of episodes behind `meanReturn` (the issue's "last 20 episodes"). */
-const RECENT_EPISODES = 20;
 /** Env steps between metric rows (CleanRL's dqn.py writes losses every 100 steps; rows are batched here). */
 export const LOG_INTERVAL = 1000;
 
@@ -45,14 +44,11 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
   /** Scratch: observations the actions were chosen from, and the actions. */
   private readonly prevObs: Float32Array;
   private readonly actions: Float32Array;
-  private readonly recentReturns: number[] = [];
+  protected readonly progress = new TrainingProgress();
   /** Since the last metric row: episodes ended, and sums/counts of the update metrics. */
   private pendingEpisodes: EpisodeInfo[] = [];
   private pendingSums: Record<string, number> = {};
   private pendingCounts: Record<string, number> = {};
-  private startTime = 0;
-  /** Training seconds before this process (restored from a checkpoint), so SPS spans the whole run. */
-  private elapsedBefore = 0;
 
   constructor(opts: OffPolicyOptions) {
     this.totalTimesteps = opts.totalTimesteps;
@@ -119,9 +115,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
   async loadCheckpoint(checkpoint: AlgoCheckpoint): Promise<void> {
     await this.loadAlgoState(checkpoint);
     this.globalStep = checkpoint.globalStep;
-    this.recentReturns.length = 0;
-    this.recentReturns.push(...checkpoint.recentReturns.slice(-RECENT_EPISODES));
-    this.elapsedBefore = checkpoint.elapsedSeconds;
+    this.progress.restore(checkpoint);
   }
 
   private async snapshot(): Promise<AlgoCheckpoint | undefined> {
@@ -132,8 +126,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
       algo: this.algoName(),
       env: this.envName(),
       globalStep: this.globalStep,
-      recentReturns: [...this.recentReturns],
-      elapsedSeconds: this.elapsedSeconds(),
+      ...this.progress.snapshot(),
       savedAt: new Date().toISOString(),
       state: own.state,
       ...(own.policy ? { policy: own.policy } : {}),
@@ -147,13 +140,9 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
     if (snapshot) await hooks.onCheckpoint(snapshot, final);
   }
 
-  private elapsedSeconds(): number {
-    return this.elapsedBefore + (this.startTime ? (performance.now() - this.startTime) / 1000 : 0);
-  }
 
   meanRecentReturn(): number | undefined {
-    const r = this.recentReturns;
-    return r.length ? r.reduce((a, b) => a + b, 0) / r.length : undefined;
+    return this.progress.meanRecentReturn();
   }
 
   /** 1 at the start of training, towards 0 at n_timesteps (SB3's progress_remaining). */
@@ -185,17 +174,11 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
   }
 
   async learn(hooks: TrainHooks): Promise<TrainResult> {
-    this.startTime = performance.now();
-    const result = (status: TrainResult['status'], error?: string): TrainResult => ({
-      status,
-      globalStep: this.globalStep,
-      meanReturn: this.meanRecentReturn(),
-      sps: this.sps(),
-      ...(error ? { error } : {}),
-    });
+    this.progress.start();
+    const result = (status: TrainResult['status'], error?: string): TrainResult => this.progress.result(status, this.globalStep, this.meanRecentReturn(), error);
     // Periodic checkpoints at the first row at or after each multiple of checkpointFreq env steps.
     const every = hooks.checkpointFreq ?? 0;
-    let nextCheckpoint = every > 0 ? (Math.floor(this.globalStep / every) + 1) * every : Infinity;
+    let nextCheckpoint = nextCheckpointStep(this.globalStep, every);
     try {
       let lastRow = this.globalStep;
       while (this.globalStep < this.totalTimesteps) {
@@ -241,8 +224,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
 
   private recordEpisode(episode: EpisodeInfo): void {
     this.pendingEpisodes.push(episode);
-    this.recentReturns.push(episode.return);
-    if (this.recentReturns.length > RECENT_EPISODES) this.recentReturns.shift();
+    this.progress.recordReturn(episode.return);
   }
 
   /** Hands the trained policy to the caller before dispose() frees it. */
@@ -251,10 +233,6 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
     if (policy) await hooks.onTrained!(policy);
   }
 
-  private sps(): number {
-    const seconds = this.elapsedSeconds();
-    return seconds > 0 ? Math.round(this.globalStep / seconds) : 0;
-  }
 
   private row(): MetricRow {
     const row: MetricRow = { step: this.globalStep, time: Date.now() };
@@ -263,7 +241,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
       if (Number.isFinite(v)) row[k] = v;
     }
     for (const [k, v] of Object.entries(this.scheduleMetrics(this.progressRemaining()))) row[k] = v;
-    row['charts/SPS'] = this.sps();
+    row['charts/SPS'] = this.progress.sps(this.globalStep);
     const eps = this.pendingEpisodes;
     if (eps.length) {
       row['charts/episodic_return'] = eps.reduce((a, e) => a + e.return, 0) / eps.length;

@@ -7,18 +7,14 @@ import type { EpisodeInfo } from '../envs/vecEnv';
 import type { VecNormalizeState } from '../envs/vecNormalize';
 import type { MetricRow, TrainedPolicy, TrainHooks, TrainResult } from '../types';
 import { CHECKPOINT_VERSION, type AlgoCheckpoint, type Checkpointable, type PolicyNetwork } from './checkpoint';
+import { nextCheckpointStep, TrainingProgress } from './progress';
 
-/** The window of episodes behind `meanReturn` (SB3's ep_info_buffer is 100; the issue asks for 20). */
-const RECENT_EPISODES = 20;
 
 export abstract class OnPolicyAlgorithm implements Checkpointable {
   protected globalStep = 0;
-  /** Training seconds before this process (restored from a checkpoint), so SPS spans the whole run. */
-  private elapsedBefore = 0;
   /** Episodes that ended during the current rollout. */
   protected rolloutEpisodes: EpisodeInfo[] = [];
-  private readonly recentReturns: number[] = [];
-  private startTime = 0;
+  protected readonly progress = new TrainingProgress();
 
   constructor(protected readonly totalTimesteps: number) {}
 
@@ -69,8 +65,7 @@ export abstract class OnPolicyAlgorithm implements Checkpointable {
       algo: this.algoName(),
       env: this.envName(),
       globalStep: this.globalStep,
-      recentReturns: [...this.recentReturns],
-      elapsedSeconds: this.elapsedSeconds(),
+      ...this.progress.snapshot(),
       savedAt: new Date().toISOString(),
       state: own.state,
       ...(own.policy ? { policy: own.policy } : {}),
@@ -80,9 +75,7 @@ export abstract class OnPolicyAlgorithm implements Checkpointable {
   async loadCheckpoint(checkpoint: AlgoCheckpoint): Promise<void> {
     await this.loadAlgoState(checkpoint);
     this.globalStep = checkpoint.globalStep;
-    this.recentReturns.length = 0;
-    this.recentReturns.push(...checkpoint.recentReturns.slice(-RECENT_EPISODES));
-    this.elapsedBefore = checkpoint.elapsedSeconds;
+    this.progress.restore(checkpoint);
   }
 
   /** Names recorded in checkpoints (a checkpoint is refused by a different algorithm or env). */
@@ -93,9 +86,6 @@ export abstract class OnPolicyAlgorithm implements Checkpointable {
     return '';
   }
 
-  private elapsedSeconds(): number {
-    return this.elapsedBefore + (this.startTime ? (performance.now() - this.startTime) / 1000 : 0);
-  }
 
   /** Calls hooks.onCheckpoint with a fresh snapshot; unsupported algorithms are skipped silently. */
   private async checkpoint(hooks: TrainHooks, final: boolean): Promise<void> {
@@ -112,13 +102,11 @@ export abstract class OnPolicyAlgorithm implements Checkpointable {
 
   protected recordEpisode(episode: EpisodeInfo): void {
     this.rolloutEpisodes.push(episode);
-    this.recentReturns.push(episode.return);
-    if (this.recentReturns.length > RECENT_EPISODES) this.recentReturns.shift();
+    this.progress.recordReturn(episode.return);
   }
 
   meanRecentReturn(): number | undefined {
-    const r = this.recentReturns;
-    return r.length ? r.reduce((a, b) => a + b, 0) / r.length : undefined;
+    return this.progress.meanRecentReturn();
   }
 
   /** One rollout and one update (public so tests can step training and watch memory). */
@@ -129,18 +117,12 @@ export abstract class OnPolicyAlgorithm implements Checkpointable {
   }
 
   async learn(hooks: TrainHooks): Promise<TrainResult> {
-    this.startTime = performance.now();
-    const result = (status: TrainResult['status'], error?: string): TrainResult => ({
-      status,
-      globalStep: this.globalStep,
-      meanReturn: this.meanRecentReturn(),
-      sps: this.sps(),
-      ...(error ? { error } : {}),
-    });
+    this.progress.start();
+    const result = (status: TrainResult['status'], error?: string): TrainResult => this.progress.result(status, this.globalStep, this.meanRecentReturn(), error);
     // Periodic checkpoints at the first update boundary at or after each multiple of the
     // frequency (in env steps); 0 or unset: only the final one.
     const every = hooks.checkpointFreq ?? 0;
-    let nextCheckpoint = every > 0 ? (Math.floor(this.globalStep / every) + 1) * every : Infinity;
+    let nextCheckpoint = nextCheckpointStep(this.globalStep, every);
     try {
       while (this.globalStep < this.totalTimesteps) {
         if (hooks.shouldStop?.()) {
@@ -178,15 +160,11 @@ export abstract class OnPolicyAlgorithm implements Checkpointable {
     }
   }
 
-  private sps(): number {
-    const seconds = this.elapsedSeconds();
-    return seconds > 0 ? Math.round(this.globalStep / seconds) : 0;
-  }
 
   private row(metrics: Record<string, number>): MetricRow {
     const row: MetricRow = { step: this.globalStep, time: Date.now() };
     for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v)) row[k] = v;
-    row['charts/SPS'] = this.sps();
+    row['charts/SPS'] = this.progress.sps(this.globalStep);
     const eps = this.rolloutEpisodes;
     if (eps.length) {
       // Mean of the episodes that ended in this rollout (CleanRL logs each; one row per update keeps files small).

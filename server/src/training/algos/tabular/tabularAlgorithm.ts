@@ -13,12 +13,11 @@ import { Rng } from '../../rng';
 import type { MetricRow, TrainedPolicy, TrainHooks, TrainResult } from '../../types';
 import type { Algorithm } from '../algorithm';
 import { CHECKPOINT_VERSION, loadRngs, saveRngs, type AlgoCheckpoint } from '../checkpoint';
+import { nextCheckpointStep, TrainingProgress } from '../progress';
 import { QTable } from './qTable';
 import type { TabularTask } from './task';
 import { valueTable, type ValueTable } from './valueTable';
 
-/** The window of episodes behind `meanReturn` (the issue's "last 20 episodes"). */
-const RECENT_EPISODES = 20;
 
 /** A chunk's metrics: values to average over the chunk (namespaced keys). */
 export type ChunkMetrics = Record<string, number>;
@@ -32,11 +31,9 @@ export abstract class TabularAlgorithm implements Algorithm {
   protected readonly envRng: Rng;
   /** Exploration: epsilon draws, random actions, tie-breaking. */
   protected readonly actRng: Rng;
-  protected readonly recentReturns: number[] = [];
+  protected readonly progress = new TrainingProgress();
   private pendingReturns: number[] = [];
   private pendingLengths: number[] = [];
-  private elapsedBefore = 0;
-  private startTime = 0;
 
   constructor(
     protected readonly config: ResolvedConfig,
@@ -97,13 +94,11 @@ export abstract class TabularAlgorithm implements Algorithm {
     this.episodes++;
     this.pendingReturns.push(ret);
     this.pendingLengths.push(length);
-    this.recentReturns.push(ret);
-    if (this.recentReturns.length > RECENT_EPISODES) this.recentReturns.shift();
+    this.progress.recordReturn(ret);
   }
 
   meanRecentReturn(): number | undefined {
-    const r = this.recentReturns;
-    return r.length ? r.reduce((a, b) => a + b, 0) / r.length : undefined;
+    return this.progress.meanRecentReturn();
   }
 
   trainedPolicy(): TrainedPolicy {
@@ -123,8 +118,7 @@ export abstract class TabularAlgorithm implements Algorithm {
       algo: this.config.algo,
       env: this.config.env,
       globalStep: this.globalStep,
-      recentReturns: [...this.recentReturns],
-      elapsedSeconds: this.elapsedSeconds(),
+      ...this.progress.snapshot(),
       savedAt: new Date().toISOString(),
       state: {
         q: this.q.rows(),
@@ -143,24 +137,16 @@ export abstract class TabularAlgorithm implements Algorithm {
     this.episodes = typeof state.episodes === 'number' ? state.episodes : 0;
     this.loadAlgoState(state);
     this.globalStep = checkpoint.globalStep;
-    this.recentReturns.length = 0;
-    this.recentReturns.push(...checkpoint.recentReturns.slice(-RECENT_EPISODES));
-    this.elapsedBefore = checkpoint.elapsedSeconds;
+    this.progress.restore(checkpoint);
   }
 
   dispose(): void {}
 
   async learn(hooks: TrainHooks): Promise<TrainResult> {
-    this.startTime = performance.now();
-    const result = (status: TrainResult['status'], error?: string): TrainResult => ({
-      status,
-      globalStep: this.globalStep,
-      meanReturn: this.meanRecentReturn(),
-      sps: this.sps(),
-      ...(error ? { error } : {}),
-    });
+    this.progress.start();
+    const result = (status: TrainResult['status'], error?: string): TrainResult => this.progress.result(status, this.globalStep, this.meanRecentReturn(), error);
     const every = hooks.checkpointFreq ?? 0;
-    let nextCheckpoint = every > 0 ? (Math.floor(this.globalStep / every) + 1) * every : Infinity;
+    let nextCheckpoint = nextCheckpointStep(this.globalStep, every);
     try {
       while (!this.done()) {
         if (hooks.shouldStop?.()) {
@@ -189,7 +175,7 @@ export abstract class TabularAlgorithm implements Algorithm {
 
   private emitRow(hooks: TrainHooks, metrics: ChunkMetrics): void {
     const row: MetricRow = { step: this.globalStep, time: Date.now(), ...metrics, ...this.scheduleMetrics() };
-    row['charts/SPS'] = this.sps();
+    row['charts/SPS'] = this.progress.sps(this.globalStep);
     if (this.pendingReturns.length) {
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       row['charts/episodic_return'] = mean(this.pendingReturns);
@@ -209,12 +195,5 @@ export abstract class TabularAlgorithm implements Algorithm {
     if (hooks.onTrained) await hooks.onTrained(this.trainedPolicy());
   }
 
-  private elapsedSeconds(): number {
-    return this.elapsedBefore + (this.startTime ? (performance.now() - this.startTime) / 1000 : 0);
-  }
 
-  private sps(): number {
-    const seconds = this.elapsedSeconds();
-    return seconds > 0 ? Math.round(this.globalStep / seconds) : 0;
-  }
 }
