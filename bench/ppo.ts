@@ -5,7 +5,7 @@
  * is its own and backends cannot disturb each other.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_NAMES, selectBackend } from '../server/src/training/backends';
 import { train } from '../server/src/training/engine';
@@ -15,8 +15,17 @@ export interface PpoBackendFigures {
   /** Env steps trained (fewer on the slow plain-JS backend; steps/s is steady after the first update). */
   steps: number;
   sps: number;
+  /**
+   * Env steps per second of this process's CPU time (user + system) during training: what an
+   * idle machine would give a single-threaded run, when others share the cores.
+   */
+  cpu_sps: number;
+  /** CPU seconds / wall seconds during training (near 1 on an idle machine). */
+  cpu_share: number;
   /** sps / CleanRL's median steps/s. */
   ratio_to_cleanrl: number;
+  /** cpu_sps / CleanRL's median steps/s (CleanRL's figure is from an idle machine). */
+  cpu_ratio_to_cleanrl: number;
   peak_rss_mib: number;
   wall_s: number;
   mean_return_last_20: number | null;
@@ -34,14 +43,20 @@ export interface PpoBenchResult {
   best: { backend: string; sps: number; ratio_to_cleanrl: number } | null;
 }
 
+/** CleanRL's figures on CartPole-v1 (median of 5 seeds; ../shared/bench when present, else the copy in bench/reference). */
+export function cleanRlReference(): { steps_per_second_median: number; steps_to_mean_return_475_median: number } {
+  const shared = join(__dirname, '../../shared/bench/cleanrl-ppo-cartpole.json');
+  const file = existsSync(shared) ? shared : join(__dirname, 'reference/cleanrl-ppo-cartpole.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as { steps_per_second_median: number; steps_to_mean_return_475_median: number };
+}
+
 /** CleanRL's steps/s on CartPole-v1 (median of 5 seeds). */
 export function cleanRlSps(): number {
-  const file = join(__dirname, 'reference/cleanrl-ppo-cartpole.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { steps_per_second_median: number }).steps_per_second_median;
+  return cleanRlReference().steps_per_second_median;
 }
 
 /** Steps per backend: 98 updates of 4 x 128 steps; 20 on plain JS, to stay within a minute or so. */
-const DEFAULT_STEPS: Record<string, number> = { 'tensorflow-gpu': 50_176, tensorflow: 50_176, wasm: 50_176, cpu: 10_240 };
+const DEFAULT_STEPS: Record<string, number> = { 'tensorflow-gpu': 50_176, tensorflow: 50_176, webgpu: 50_176, wasm: 50_176, cpu: 10_240 };
 
 /** Runs the benchmark on every backend (or those given), one child process each. */
 export async function benchPpo(options: { steps?: number; backends?: string[]; log?: (line: string) => void } = {}): Promise<PpoBenchResult> {
@@ -56,9 +71,9 @@ export async function benchPpo(options: { steps?: number; backends?: string[]; l
       log(`ppo bench ${backend}: skipped (${outcome.error})`);
       continue;
     }
-    const figures = { ...outcome, ratio_to_cleanrl: round(outcome.sps / cleanrl, 2) };
+    const figures = { ...outcome, ratio_to_cleanrl: round(outcome.sps / cleanrl, 2), cpu_ratio_to_cleanrl: round(outcome.cpu_sps / cleanrl, 2) };
     result.backends[backend] = figures;
-    log(`ppo bench ${backend}: ${figures.sps} steps/s (${figures.ratio_to_cleanrl}x CleanRL's ${cleanrl}), peak RSS ${figures.peak_rss_mib} MiB, ${figures.wall_s} s`);
+    log(`ppo bench ${backend}: ${figures.sps} steps/s (${figures.ratio_to_cleanrl}x CleanRL's ${cleanrl}); per CPU second ${figures.cpu_sps} (CPU share ${figures.cpu_share}); peak RSS ${figures.peak_rss_mib} MiB, ${figures.wall_s} s`);
     if (!result.best || figures.sps > result.best.sps) {
       result.best = { backend, sps: figures.sps, ratio_to_cleanrl: figures.ratio_to_cleanrl };
     }
@@ -66,7 +81,7 @@ export async function benchPpo(options: { steps?: number; backends?: string[]; l
   return result;
 }
 
-type ChildOutcome = Omit<PpoBackendFigures, 'ratio_to_cleanrl'> | { error: string };
+type ChildOutcome = Omit<PpoBackendFigures, 'ratio_to_cleanrl' | 'cpu_ratio_to_cleanrl'> | { error: string };
 
 function runChild(backend: string, steps: number): Promise<ChildOutcome> {
   return new Promise((resolve) => {
@@ -85,11 +100,16 @@ async function childMain(backend: string, steps: number): Promise<ChildOutcome> 
     return { error: (err as Error).message.replace(/^backend '[^']+' was requested but is unavailable: /, '') };
   }
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const result = await train(cleanRlCartPole(steps), { onMetrics() {} });
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (result.status !== 'completed') return { error: `training ${result.status}: ${result.error ?? ''}` };
   return {
     steps: result.globalStep,
     sps: result.sps,
+    cpu_sps: Math.round(result.globalStep / cpuSeconds),
+    cpu_share: round(cpuSeconds / ((performance.now() - start) / 1000), 2),
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     wall_s: round((performance.now() - start) / 1000, 1),
     mean_return_last_20: result.meanReturn ?? null,

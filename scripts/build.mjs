@@ -1,6 +1,7 @@
 // Bundles the three processes and the CLI with esbuild:
 //   dist/extension.js (extension host), dist/server.js (language server),
-//   dist/worker.js (training child process), dist/cli.js (headless `rl-lab`),
+//   dist/worker.js (training child process), dist/a3cWorker.js (A3C's worker threads),
+//   dist/cli.js (headless `rl-lab`),
 //   dist/webview.js (dashboard, browser IIFE), plus the WASM binaries of the tfjs backend.
 import { build, context } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -33,6 +34,8 @@ const targets = [
   { ...node, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', external: nativeExternals },
   { ...node, entryPoints: ['server/src/training/worker.ts'], outfile: 'dist/worker.js', external: nativeExternals },
   { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', external: nativeExternals },
+  // A3C's worker threads (server/src/training/algos/a3c/spawn.ts starts them from dist/).
+  { ...node, entryPoints: ['server/src/training/algos/a3c/thread.ts'], outfile: 'dist/a3cWorker.js', external: nativeExternals },
   {
     bundle: true,
     platform: 'browser',

@@ -13,6 +13,7 @@ import {
   RunMetricsRequest,
   RunPlaybackRequest,
   RunValueTableRequest,
+  RunSamplesRequest,
   RunConfigRequest,
   RunStatusNotification,
   StartRunRequest,
@@ -21,6 +22,7 @@ import {
   type MetricRow,
   type PlaybackEpisode,
   type TabularValues,
+  type SamplesRow,
   type RunMetricsNotification,
   type RunSummary,
   type StartRunParams,
@@ -129,6 +131,12 @@ export class TrainingServer implements vscode.Disposable {
   async runValueTable(runId: string): Promise<TabularValues | null> {
     const client = await this.start();
     return (await client.sendRequest(RunValueTableRequest, { runId })).table;
+  }
+
+  /** An RLHF run's sampled completions logged after `afterStep` (all without it). */
+  async runSamples(runId: string, afterStep?: number): Promise<SamplesRow[]> {
+    const client = await this.start();
+    return (await client.sendRequest(RunSamplesRequest, { runId, afterStep })).rows;
   }
 
   /** The run's resolved config (config.yaml) as data, null when it has none. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../server/src/protocol';
+import { createBackendStatusItem } from './backendStatus';
 import { TrainingServer } from './client';
 import { registerCommands } from './commands';
 import { Config } from './config';
@@ -22,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RlLabA
   server = new TrainingServer(context, config, output);
   const runs = new RunsModel(server);
   const runsView = new RunsView(runs, context.workspaceState);
-  const dashboard = new Dashboard(context.extensionUri, server, output);
+  const dashboard = new Dashboard(context.extensionUri, server, output, context.workspaceState);
   const activeServer = server;
 
   context.subscriptions.push(
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RlLabA
     runs,
     runsView,
     dashboard,
+    createBackendStatusItem(runs, config),
     ...registerCommands({ server, runs, dashboard }),
     ...registerRunCommands({ server, runs, view: runsView, dashboard, config }),
     // A server not yet started reads trust from its initializationOptions; a running one is told.

@@ -2,10 +2,12 @@
  * The headless `rl-lab` command (`dist/cli.js`, run through `bin/rl-lab.js`):
  *   rl-lab train FILE[#EXPERIMENT] [--seed N] [--set key=value]... [--backend NAME] [--json] [--runs-dir DIR]
  *   rl-lab env list [--json] | rl-lab env replay --env ID --state JSON --actions JSON
+ *   rl-lab backends [--json]   which TensorFlow.js backends load here, and why the others do not
  * Training runs in this process with the language server's engine and run store.
  */
 import { version } from '../../package.json';
 import { parseCommand, UsageError } from './cli/args';
+import { runBackendsCommand } from './cli/backends';
 import { parseEnvCommand, runEnvCommand } from './cli/env';
 import { helpText } from './cli/help';
 import { isRunCommand, runRunCommand } from './cli/runs';
@@ -15,6 +17,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     // `env` has options of its own, so it is parsed apart from `train`'s.
     if (argv[0] === 'env') return runEnvCommand(parseEnvCommand(argv.slice(1)));
+    if (argv[0] === 'backends') return await runBackendsCommand(argv.slice(1));
     // The run-history commands (runs list, resume, eval, export, sweep) parse their own options.
     if (isRunCommand(argv[0])) return await runRunCommand(argv);
     const command = parseCommand(argv);

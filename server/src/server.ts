@@ -44,6 +44,7 @@ import {
   RunMetricsRequest,
   RunPlaybackRequest,
   RunValueTableRequest,
+  RunSamplesRequest,
   RunConfigRequest,
   DeleteRunRequest,
   EvaluateRunRequest,
@@ -66,12 +67,14 @@ import {
   type RunMetricsResult,
   type RunPlaybackResult,
   type RunValueTableResult,
+  type RunSamplesResult,
   type StartRunParams,
   type StartRunResult,
   type StopRunResult,
 } from './protocol';
 import { RunManager } from './training/runManager';
 import { CUSTOM_ENV } from './training/envs/custom/id';
+import { rewardModuleOf } from './training/rlhf/rewardModulePath';
 
 export interface ServerOptions {
   /** The bundled training worker, `dist/worker.js`. */
@@ -123,6 +126,7 @@ export class RlLabServer {
     c.onRequest(RunMetricsRequest, (p) => this.runMetrics(p));
     c.onRequest(RunPlaybackRequest, (p) => this.runPlayback(p));
     c.onRequest(RunValueTableRequest, (p): RunValueTableResult => ({ table: this.runs().valueTable(p.runId) }));
+    c.onRequest(RunSamplesRequest, (p): RunSamplesResult => ({ runId: p.runId, rows: this.runs().samples(p.runId, p.afterStep) }));
     c.onRequest(RunConfigRequest, (p) => ({ config: this.runs().config(p.runId) }));
     c.onRequest(ResumeRunRequest, (p) => this.runAction(() => ({ run: this.runs().resume(p.runId) })));
     c.onRequest(RerunRunRequest, (p) => this.runAction(() => ({ run: this.runs().rerun(p.runId, p.newSeed === true) })));
@@ -243,6 +247,13 @@ export class RlLabServer {
         `${shownPath}: experiment '${loaded.config.experiment}' runs code from ${module} (a custom environment), and custom environments run only in a trusted workspace. Trust this workspace (Workspaces: Manage Workspace Trust) or train it with the CLI: rl-lab train ${shownPath}#${loaded.config.experiment}`,
       );
     }
+    const rewardModule = rewardModuleOf(loaded.config);
+    if (rewardModule && !this.trusted) {
+      throw new ResponseError(
+        ErrorCodes.InvalidRequest,
+        `${shownPath}: experiment '${loaded.config.experiment}' runs code from ${this.displayPath(rewardModule)} (a reward_module), and user reward functions run only in a trusted workspace. Trust this workspace (Workspaces: Manage Workspace Trust) or train it with the CLI: rl-lab train ${shownPath}#${loaded.config.experiment}`,
+      );
+    }
     const run = this.runs().start({ filePath, experiment: loaded.config.experiment, config: loaded.config });
     return { run };
   }
@@ -306,6 +317,9 @@ export class RlLabServer {
     if ('error' in base) throw new ResponseError(ErrorCodes.InvalidParams, formatConfigError({ ...base.error, file: shownPath }));
     if (base.config.env === CUSTOM_ENV && !this.trusted) {
       throw new ResponseError(ErrorCodes.InvalidRequest, `${shownPath}: experiment '${p.experiment}' uses a custom environment, which runs only in a trusted workspace`);
+    }
+    if (rewardModuleOf(base.config) && !this.trusted) {
+      throw new ResponseError(ErrorCodes.InvalidRequest, `${shownPath}: experiment '${p.experiment}' uses a reward_module, which runs only in a trusted workspace`);
     }
     const expanded = sweepConfigs(base.config, load);
     if ('error' in expanded) {

@@ -18,6 +18,9 @@ const CASES: [string, number, number, number[]][] = [
   ['cartpole-reinforce', 475, 150_000, [1, 2, 3]],
   ['cartpole-a2c', 475, 200_000, [1, 2, 3]],
   ['cartpole-trpo', 475, 100_000, [1, 2, 3]],
+  ['cartpole-npg', 475, 100_000, [1, 2, 3]],
+  // PPO with the adaptive KL penalty (ppo_mode kl_penalty) instead of the clipped objective.
+  ['cartpole-ppo-kl', 475, 100_000, [1, 2, 3]],
   // The Gaussian policy; about 2 minutes on WASM.
   ['pendulum-trpo', -250, 100_000, [1]],
 ];

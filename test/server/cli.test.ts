@@ -120,6 +120,24 @@ describe('rl-lab CLI', { timeout: 180_000 }, () => {
     assert.ok(rows.every((row) => typeof row.step === 'number' && typeof row.time === 'number'));
   });
 
+  it('--set takes Python-dict values as the file does (normalize, policy_kwargs with a tuple)', async () => {
+    const ws = workspace();
+    const r = await runCli(
+      ['train', 'experiments/tiny.rl.yaml#tiny', '--json', '--set', 'n_timesteps=128',
+        '--set', "normalize={'norm_obs': True, 'norm_reward': False, 'clip_obs': 5.}",
+        '--set', "policy_kwargs={'net_arch': (8, 8), 'activation_fn': nn.ReLU}"],
+      ws,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const end = events[events.length - 1]!;
+    assert.equal(end.status, 'completed');
+    const config = parse(readFileSync(join(end.run_dir as string, 'config.yaml'), 'utf8'));
+    assert.deepEqual(config.normalize, { norm_obs: true, norm_reward: false, clip_obs: 5, clip_reward: 10, gamma: 0.99, epsilon: 1e-8 });
+    assert.deepEqual(config.policy_kwargs.net_arch, { pi: [8, 8], vf: [8, 8] });
+    assert.equal(config.policy_kwargs.activation_fn, 'relu');
+  });
+
   it('stops cleanly on Ctrl-C (SIGINT), keeping what was written', async () => {
     const ws = workspace();
     const child = spawn(process.execPath, [cli, 'train', 'experiments/tiny.rl.yaml#long', '--json'], { cwd: ws });

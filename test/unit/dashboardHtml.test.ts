@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, dashboardHtml, makeNonce } from '../../extension/src/dashboard/html';
+import { contentSecurityPolicy, dashboardHtml, makeNonce, RESTORED_STATE_META } from '../../extension/src/dashboard/html';
 import { parseWebviewMessage } from '../../extension/src/dashboard/messages';
 
 describe('dashboard page', () => {
@@ -14,6 +14,16 @@ describe('dashboard page', () => {
     const html = dashboardHtml(o);
     assert.ok(html.includes(`<script nonce="abc123" src="${o.scriptUri}">`));
     assert.equal((html.match(/<script/g) ?? []).length, 1);
+  });
+
+  it('carries a revived panel\'s kept state in a meta tag, escaped, and none otherwise', () => {
+    assert.doesNotMatch(dashboardHtml(o), new RegExp(RESTORED_STATE_META));
+    const html = dashboardHtml({ ...o, restoredState: { selected: 'a"<b>', savedAt: 3 } });
+    const meta = html.match(new RegExp(`<meta name="${RESTORED_STATE_META}" content="([^"]*)">`));
+    assert.ok(meta, html);
+    const unescaped = meta[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    assert.deepEqual(JSON.parse(unescaped), { selected: 'a"<b>', savedAt: 3 });
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'still one script');
   });
 
   it('makes a fresh 32-character nonce each time', () => {

@@ -184,6 +184,26 @@ describe('DQN', () => {
     dqn.dispose();
   });
 
+  it('train_freq [n, "episode"] (Zoo\'s form of SB3\'s TrainFreq) collects until n episodes have ended', () => {
+    const file = 'hyperparams/dqn.yml';
+    const text = 'CartPole-v1:\n  n_timesteps: 2000\n  train_freq: [1, "episode"]\n  gradient_steps: -1\n  learning_starts: 0\n';
+    const loaded = loadExperimentConfig(text, file, 'CartPole-v1');
+    if ('error' in loaded) assert.fail(loaded.error.message);
+    assert.deepEqual((loaded.config.hyperparameters as DqnHyperparameters).train_freq, [1, 'episode']);
+    const dqn = new DQN({ ...loaded.config, n_envs: 1, seed: 3 });
+    const internals = dqn as unknown as { globalStep: number; progress: { meanRecentReturn(): number | undefined } };
+    const trained: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = internals.globalStep;
+      dqn.iteration();
+      trained.push(internals.globalStep - before);
+    }
+    // One env copy, one episode per phase: the phase lengths are the episodes' lengths (CartPole: reward 1 per step).
+    const mean = trained.reduce((a, b) => a + b, 0) / trained.length;
+    assert.ok(Math.abs(internals.progress.meanRecentReturn()! - mean) < 1e-9, `${trained} vs ${internals.progress.meanRecentReturn()}`);
+    dqn.dispose();
+  });
+
   it('keeps the tensor count flat across training phases (no leaks), with every option', () => {
     for (const patch of [{}, { double_q: true, dueling: true, tau: 0.1, target_update_interval: 1 }]) {
       const dqn = new DQN(config({ ...patch, learning_starts: 0 }));

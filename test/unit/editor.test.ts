@@ -16,6 +16,7 @@ import {
 } from '../../server/src/editor';
 import { CommandIds } from '../../server/src/protocol/types';
 import { ENV_IDS } from '../../server/src/training/envs/registry';
+import { TEXT_ENV_IDS } from '../../server/src/training/rlhf/tasks';
 import { ALGO_IDS, paramSpec } from '../../server/src/schema';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -110,7 +111,7 @@ describe('completion', () => {
     const doc = editorDocument(text, URI);
     assert.deepEqual(labels(complete(doc, { line: 1, character: 8 })), paramSpec(undefined, 'algo')?.values);
     const env = complete(doc, { line: 2, character: 11 });
-    assert.deepEqual(labels(env), [...ENV_IDS, 'custom']);
+    assert.deepEqual(labels(env), [...ENV_IDS, 'custom', ...TEXT_ENV_IDS]);
     assert.deepEqual(env[0].textEdit && 'range' in env[0].textEdit ? env[0].textEdit.range : undefined, {
       start: { line: 2, character: 7 },
       end: { line: 2, character: 11 },

@@ -29,7 +29,7 @@ import { ZOO_UNIMPLEMENTED_KEYS } from '../../server/src/experiments';
 const root = process.env.RL_LAB_ROOT ?? join(__dirname, '../..');
 const EXAMPLE = readFileSync(join(root, 'examples/cartpole.rl.yaml'), 'utf8');
 const URI = 'file:///ws/examples/cartpole.rl.yaml';
-const ZOO_ALGOS = ['ppo', 'a2c', 'dqn', 'sac', 'td3'] as const;
+const ZOO_ALGOS = ['ppo', 'a2c', 'dqn', 'sac', 'td3', 'ddpg'] as const;
 const zooText = (algo: string) => readFileSync(join(root, 'test/fixtures/zoo', `${algo}.yml`), 'utf8');
 const zooUri = (algo: string) => `file:///ws/rl-zoo/hyperparams/${algo}.yml`;
 
@@ -77,10 +77,10 @@ describe('hover (issue 8)', () => {
     assert.match(hoverText(hover(zoo, at(text, 'use_sde', 2))), /generalized State-Dependent Exploration[\s\S]*does not implement/);
   });
 
-  it('explains init_from as not implemented yet, and the sweep block and its keys', () => {
+  it('explains init_from (language-model stages), and the sweep block and its keys', () => {
     const text = 'a:\n  algo: ppo\n  env: CartPole-v1\n  init_from: b\n  sweep:\n    values:\n      clip_range: [0.1, lin_0.2]\n      gamma: [0.9, 0.99]\n    seeds: [1, 2]\nb:\n  algo: ppo\n  env: CartPole-v1\n';
     const d = editorDocument(text, 'file:///ws/s.rl.yaml');
-    assert.match(hoverText(hover(d, at(text, 'init_from', 2))), /RLHF stages, not implemented yet/);
+    assert.match(hoverText(hover(d, at(text, 'init_from', 2))), /latest completed run[\s\S]*language-model stages/);
     assert.match(hoverText(hover(d, at(text, 'sweep:', 2))), /grid over `clip_range`, `gamma`, seeds 1, 2: \*\*8 runs\*\*/);
     assert.match(hoverText(hover(d, at(text, 'clip_range', 2))), /\*\*clip_range\*\*[\s\S]*L_CLIP/);
     assert.match(hoverText(hover(d, at(text, 'lin_0.2', 2))), /starts at 0.2 and decreases linearly to 0/);
@@ -147,8 +147,8 @@ describe('diagnostics (issue 8)', () => {
     assert.deepEqual(messages(ok), []);
   });
 
-  it('warns that init_from is used by RLHF stages and not implemented yet', () => {
-    assert.deepEqual(messages('e:\n  algo: ppo\n  env: CartPole-v1\n  init_from: other\n'), ["2@3:2 'init_from' is used by RLHF stages, not implemented yet; it is ignored"]);
+  it('warns that init_from is only used by the language-model stages', () => {
+    assert.deepEqual(messages('e:\n  algo: ppo\n  env: CartPole-v1\n  init_from: other\n'), ["2@3:2 'init_from' is only used by the language-model stages (sft, reward_model, ppo_rlhf, dpo, grpo); ppo ignores it"]);
   });
 });
 

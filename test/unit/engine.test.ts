@@ -36,8 +36,8 @@ describe('engine', () => {
     // The fastest backend that loads here; the run records the notes for the skipped ones.
     processHandlers = countHandlers();
     const choice = await selectBackend();
-    assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(choice.name));
-    for (const note of choice.notes) assert.match(note, /^tfjs-[a-z-]+: /);
+    assert.ok(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(choice.name));
+    for (const note of choice.notes) assert.match(note, /^(tfjs-[a-z-]+|webgpu): /);
   });
 
   it('leaves process-wide error handlers to the host (the WASM glue adds rethrowing ones)', () => {

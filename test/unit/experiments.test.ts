@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ENV_IDS } from '../../server/src/training/envs/registry';
+import { TEXT_ENV_IDS } from '../../server/src/training/rlhf/tasks';
 import {
   formatConfigError,
   listExperiments,
@@ -14,6 +15,9 @@ import {
   type ExperimentFileModel,
 } from '../../server/src/experiments';
 import { ALGO_IDS, hyperparametersOf } from '../../server/src/schema';
+
+/** gamma of a config (AlgoHyperparameters is a union: the language-model stages have none). */
+const gammaOf = (c: { hyperparameters: unknown }): number => (c.hyperparameters as { gamma: number }).gamma;
 
 const root = process.env.RL_LAB_ROOT ?? join(__dirname, '../..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -74,7 +78,7 @@ describe('parsing RL Lab experiment files', () => {
     assert.equal(gamma.value, '0.9');
     assert.deepEqual(issuesOf(text), []);
     const c = config(text);
-    assert.equal(c.hyperparameters.gamma, 0.9);
+    assert.equal(gammaOf(c), 0.9);
     assert.equal(hyperparametersOf(c, 'ppo').n_steps, 64);
   });
 
@@ -98,8 +102,8 @@ describe('parsing RL Lab experiment files', () => {
     ].join('\n');
     const model = parseExperimentFile(text, 'a.rl.yaml');
     assert.deepEqual(model.experiments.map((e) => e.name), ['a', 'b'], 'dot-names are templates, not experiments');
-    assert.equal(config(text, 'a.rl.yaml', 'a').hyperparameters.gamma, 0.9);
-    assert.equal(config(text, 'a.rl.yaml', 'b').hyperparameters.gamma, 0.95);
+    assert.equal(gammaOf(config(text, 'a.rl.yaml', 'a')), 0.9);
+    assert.equal(gammaOf(config(text, 'a.rl.yaml', 'b')), 0.95);
     const merged = slice(model, text, 'b', 'gamma');
     assert.equal(merged.entry.merged, true);
     assert.equal(merged.value, '0.95', 'a merged entry points at its source');
@@ -229,7 +233,7 @@ describe('validation messages', () => {
 
   it('env and algo enums with did-you-mean, required keys', () => {
     assert.deepEqual(issuesOf('exp:\n  algo: ppo\n  env: CartPol-v1\n').map((i) => i.message), [
-      `unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: ${[...ENV_IDS, 'custom'].join(', ')})`,
+      `unknown value 'CartPol-v1' — did you mean 'CartPole-v1'? (valid: ${[...ENV_IDS, 'custom', ...TEXT_ENV_IDS].join(', ')})`,
     ]);
     assert.deepEqual(issuesOf('exp:\n  algo: pppo\n  env: CartPole-v1\n').map((i) => i.message), [`unknown value 'pppo' — did you mean 'ppo'? (valid: ${ALGO_IDS.join(', ')})`]);
     assert.deepEqual(issuesOf('exp:\n  env: CartPole-v1\n').map((i) => [i.key, i.text]), [['algo', 'exp']]);
@@ -329,7 +333,7 @@ describe('--set overrides', () => {
 
   it('parses values as YAML scalars and applies them', () => {
     const c = config(text, 'o.rl.yaml', undefined, ['gamma=0.95', 'n_timesteps=!!float 2e4', 'learning_rate=lin_1e-3', 'target_kl=0.02', 'normalize_advantage=false', 'seed=9']);
-    assert.equal(c.hyperparameters.gamma, 0.95);
+    assert.equal(gammaOf(c), 0.95);
     assert.equal(c.n_timesteps, 20000);
     assert.equal(hyperparametersOf(c, 'ppo').learning_rate, 'lin_1e-3');
     assert.equal(hyperparametersOf(c, 'ppo').target_kl, 0.02);
@@ -356,6 +360,6 @@ describe('--set overrides', () => {
   it('an override replaces a bad value in the file', () => {
     const badFile = 'exp:\n  algo: ppo\n  env: CartPole-v1\n  gamma: 7\n';
     assert.equal(error(badFile, 'o.rl.yaml').key, 'gamma');
-    assert.equal(config(badFile, 'o.rl.yaml', undefined, ['gamma=0.5']).hyperparameters.gamma, 0.5);
+    assert.equal(gammaOf(config(badFile, 'o.rl.yaml', undefined, ['gamma=0.5'])), 0.5);
   });
 });

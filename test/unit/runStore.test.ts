@@ -138,6 +138,13 @@ describe('run store', () => {
     ]);
   });
 
+  it('reads a logged NaN (null in the file) as NaN when asked to keep it (the dashboard marks it)', () => {
+    const ws = tempWorkspace();
+    const run = createRun({ runsDir: defaultRunsDir(ws), workspaceRoot: ws, filePath: join(ws, 'examples', 'x.rl.yaml'), config });
+    appendFileSync(join(run.runDir, 'metrics.jsonl'), '{"step":128,"time":2,"losses/entropy":0.68,"losses/value_loss":null}\n');
+    assert.deepEqual(readMetrics(run.runDir, { keepNaN: true }), [{ step: 128, time: 2, 'losses/entropy': 0.68, 'losses/value_loss': Number.NaN }]);
+  });
+
   it('lists around damaged folders instead of throwing', () => {
     const ws = tempWorkspace();
     const runsDir = defaultRunsDir(ws);

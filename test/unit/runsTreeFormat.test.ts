@@ -46,6 +46,16 @@ describe('runs tree formatting', () => {
     assert.equal(runDescription({ ...done, tags: ['baseline', 'lr'] }, now), 'completed · 2m 05s · #baseline #lr');
   });
 
+  it('marks a run with health alerts first in its description and lists them in the tooltip', () => {
+    const done = { ...base, status: 'failed' as const, endTime: '2026-01-01T00:00:30Z' };
+    const alerts = ['losses/policy_loss is NaN from step 2048', 'approx KL 0.900 above 0.100 at step 1024'];
+    assert.equal(runDescription({ ...done, alerts: alerts.slice(0, 1) }, now), '⚠ 1 alert · failed · 30s');
+    assert.equal(runDescription({ ...done, alerts, meanReturn: 20 }, now), '⚠ 2 alerts · return 20.0 · failed · 30s');
+    assert.match(runAccessibilityLabel({ ...done, alerts }, now), /^cartpole-ppo run r1, ⚠ 2 alerts · /);
+    assert.deepEqual(runDetails({ ...done, alerts }, now).filter(([k]) => k === '⚠ Health alert').map(([, v]) => v), alerts);
+    assert.equal(runDescription({ ...done, alerts: [] }, now), 'failed · 30s');
+  });
+
   it('says where a stopped or interrupted run got to; a queued run has no duration yet', () => {
     const end = { endTime: '2026-01-01T00:00:30Z' };
     assert.equal(runDescription({ ...base, ...end, status: 'stopped' }, now), 'stopped at 25% · 30s');

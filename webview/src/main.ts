@@ -5,6 +5,9 @@ import { metricsCsv } from './export';
 import { parseHostMessage } from './messages';
 import { PlaybackPanel } from './playback/panel';
 import { PlaybackView } from './playback/view';
+import { rewardKlPair } from './rlhf/metrics';
+import { SamplesPanel } from './rlhf/samplesPanel';
+import { SamplesView } from './rlhf/samplesView';
 import { ValueTablePanel } from './tabular/panel';
 import { ValueTableView } from './tabular/view';
 import { DashboardModel } from './state';
@@ -25,7 +28,7 @@ import { vscodeApi } from './vscodeApi';
  */
 registerToolkit();
 const vscode = vscodeApi();
-const saved: DashboardPersistedState = vscode.getState() ?? {};
+const saved: DashboardPersistedState = newerState(vscode.getState() ?? {}, restoredByHost());
 const model = new DashboardModel();
 const hidden = new Set<string>(Array.isArray(saved.hiddenMetrics) ? saved.hiddenMetrics : []);
 /** Compared runs restored from the saved state, applied once the snapshot says they exist. */
@@ -40,8 +43,10 @@ const chartPickerRoot = el('div', 'chart-chooser');
 pickerRoot.append(compareRoot, chartPickerRoot);
 const playbackRoot = section('playback');
 const valueTableRoot = section('value-table');
+const samplesRoot = section('samples');
 const hyperRoot = section('hyperparams-section');
 main.before(toolbarRoot, pickerRoot, valueTableRoot, playbackRoot);
+main.after(samplesRoot);
 main.after(hyperRoot);
 
 const charts = new ChartGrid(main, {
@@ -68,6 +73,14 @@ const chartPicker = new ChartPicker(chartPickerRoot, (metric, shown) => {
 const hyperparams = new HyperparamTable(hyperRoot);
 const playback = new PlaybackPanel(new PlaybackView(playbackRoot), (runId) => post({ type: 'requestPlayback', payload: { runId } }));
 const valueTable = new ValueTablePanel(new ValueTableView(valueTableRoot), (runId) => post({ type: 'requestValueTable', payload: { runId } }));
+const samples = new SamplesPanel(
+  new SamplesView(samplesRoot),
+  (runId, afterStep) => post({ type: 'requestSamples', payload: afterStep === undefined ? { runId } : { runId, afterStep } }),
+  (run) => {
+    const series = model.seriesOf(run.id);
+    return series !== undefined && rewardKlPair(new Set(series.metricNames())) !== undefined;
+  },
+);
 const header = new Header(byId('header'), {
   select: (runId) => {
     if (!model.select(runId)) return;
@@ -125,6 +138,7 @@ function render(): void {
   renderSide();
   playback.update(selected);
   valueTable.update(selected);
+  samples.update(selected);
   requestMissing();
   persist();
 }
@@ -150,8 +164,38 @@ function renderSide(): void {
   hyperparams.render(shownRuns, shownRuns.map((r) => model.config(r.id)));
 }
 
+let persisted = '';
+/** `ready` went out: the host hears nothing from the page before it (the protocol's first message). */
+let announced = false;
+
+/**
+ * Keeps what the user chose with `setState` and, when it changed, with the host too
+ * (`saveState`; see DashboardPersistedState.savedAt for why both).
+ */
 function persist(): void {
-  vscode.setState({ selected: model.selected, compare: model.comparedIds(), hiddenMetrics: [...hidden], view: view() });
+  const state: DashboardPersistedState = { selected: model.selected, compare: model.comparedIds(), hiddenMetrics: [...hidden], view: view() };
+  const key = JSON.stringify(state);
+  if (key === persisted || !announced) return;
+  persisted = key;
+  const stamped = { ...state, savedAt: Date.now() };
+  vscode.setState(stamped);
+  post({ type: 'saveState', payload: stamped });
+}
+
+/** The state the host kept for a revived panel (a meta tag; see extension/src/dashboard/html.ts). */
+function restoredByHost(): DashboardPersistedState {
+  const text = document.querySelector('meta[name="rl-lab-restored-state"]')?.getAttribute('content');
+  if (!text) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as DashboardPersistedState) : {};
+  } catch {
+    return {};
+  }
+}
+
+function newerState(a: DashboardPersistedState, b: DashboardPersistedState): DashboardPersistedState {
+  return (b.savedAt ?? 0) > (a.savedAt ?? 0) ? b : a;
 }
 
 function exportCsv(): void {
@@ -177,6 +221,7 @@ function handle(message: HostToWebview): void {
       const { runId, rows } = message.payload;
       const added = model.applyMetrics(runId, rows);
       valueTable.onMetrics(runId);
+      samples.onMetrics(runId);
       if (added > 0 && model.isCompared(runId)) scheduleRender();
       return;
     }
@@ -223,6 +268,11 @@ function handle(message: HostToWebview): void {
       valueTable.receive(runId, table);
       return;
     }
+    case 'samples': {
+      const { runId, rows, afterStep } = message.payload;
+      samples.receive(runId, rows, afterStep);
+      return;
+    }
     default: {
       const unhandled: never = message;
       post({ type: 'error', payload: { message: `unhandled message ${JSON.stringify(unhandled)}` } });
@@ -249,6 +299,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 render();
 post({ type: 'ready' });
+announced = true;
 
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);

@@ -1,4 +1,4 @@
-import { isPlaybackEpisode, isTabularValues, type HostToWebview, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
+import { isPlaybackEpisode, isSamplesRow, isTabularValues, type HostToWebview, type MetricRow, type RunSummary } from '../../server/src/protocol/types';
 
 /**
  * Messages from the host arrive on `window` as `unknown`; this checks the envelope and the
@@ -56,6 +56,14 @@ export function parseHostMessage(value: unknown): HostToWebview | undefined {
       const { runId, table } = payload;
       if (typeof runId !== 'string' || !(table === null || isTabularValues(table))) return undefined;
       return { type, payload: { runId, table } };
+    }
+    case 'samples': {
+      const { runId, rows, afterStep } = payload;
+      if (typeof runId !== 'string' || !Array.isArray(rows) || !rows.every(isSamplesRow)) return undefined;
+      if (afterStep !== undefined && typeof afterStep !== 'number') return undefined;
+      // A NaN reward came through JSON as null.
+      const clean = rows.map((r) => ({ step: r.step, samples: r.samples.map((x) => ({ ...x, reward: typeof x.reward === 'number' ? x.reward : Number.NaN })) }));
+      return { type, payload: afterStep === undefined ? { runId, rows: clean } : { runId, rows: clean, afterStep } };
     }
     default: {
       const unknownType: never = type;

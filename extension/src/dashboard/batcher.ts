@@ -10,11 +10,17 @@ export interface Timers {
  * latest status of each run is kept, then everything goes out together at most `intervalMs`
  * after the first update arrived (so the panel sees new data well within a second, without a
  * postMessage per notification). Metrics go before statuses, so a run's last rows are drawn
- * before it shows as finished. `hold()` keeps updates queued while a snapshot is prepared.
+ * before it shows as finished. A status that changes (a new run, running -> completed, ...)
+ * goes out at once with whatever is queued: the runs tree shows it on the same RunStatus
+ * notification, and the header must not read "running" for another interval after the tree
+ * reads "completed". Progress-only statuses wait for the batch. `hold()` keeps updates queued
+ * while a snapshot is prepared.
  */
 export class UpdateBatcher {
   private metrics = new Map<string, MetricRow[]>();
   private statuses = new Map<string, RunSummary>();
+  /** Each run's status as last queued, to tell a change from a progress update. */
+  private readonly lastStatus = new Map<string, RunSummary['status']>();
   private timer: unknown;
   private held = false;
 
@@ -33,8 +39,11 @@ export class UpdateBatcher {
   }
 
   addStatus(run: RunSummary): void {
+    const changed = this.lastStatus.get(run.id) !== run.status;
+    this.lastStatus.set(run.id, run.status);
     this.statuses.set(run.id, run);
-    this.schedule();
+    if (changed) this.flush();
+    else this.schedule();
   }
 
   /** Stop sending until `release()`; updates keep queuing. */
@@ -53,6 +62,7 @@ export class UpdateBatcher {
     this.cancelTimer();
     this.metrics.clear();
     this.statuses.clear();
+    this.lastStatus.clear();
   }
 
   flush(): void {

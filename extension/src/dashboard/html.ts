@@ -1,3 +1,8 @@
+import type { DashboardPersistedState } from '../../../server/src/protocol/types';
+
+/** The meta tag carrying `restoredState` as JSON (read by webview/src/main.ts). */
+export const RESTORED_STATE_META = 'rl-lab-restored-state';
+
 /**
  * The dashboard page, as a pure function of what the panel host knows (no `vscode` import):
  * the browser test serves exactly this HTML, so the CSP it checks is the real one.
@@ -19,6 +24,11 @@ export interface DashboardHtmlOptions {
   scriptUri: string;
   /** `webview.asWebviewUri(media/dashboard.css)`. */
   styleUri: string;
+  /**
+   * State the host kept for a revived panel (workspace storage), newer than what the page may
+   * have saved itself; the page reads it from a meta tag and uses the newer of the two.
+   */
+  restoredState?: DashboardPersistedState;
 }
 
 export function contentSecurityPolicy(o: Pick<DashboardHtmlOptions, 'cspSource' | 'nonce'>): string {
@@ -38,7 +48,8 @@ export function dashboardHtml(o: DashboardHtmlOptions): string {
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o))}">
   <meta property="csp-nonce" content="${escapeAttr(o.nonce)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">${o.restoredState ? `
+  <meta name="${RESTORED_STATE_META}" content="${escapeAttr(JSON.stringify(o.restoredState))}">` : ''}
   <link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
   <title>RL Lab Dashboard</title>
 </head>

@@ -32,6 +32,14 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
         value.payload.dataUrl.startsWith(PNG_DATA_URL)
         ? { type, payload: { fileName: value.payload.fileName, dataUrl: value.payload.dataUrl } }
         : undefined;
+    case 'requestSamples': {
+      if (!isRecord(value.payload) || typeof value.payload.runId !== 'string') return undefined;
+      const after = value.payload.afterStep;
+      if (after !== undefined && !(typeof after === 'number' && Number.isFinite(after))) return undefined;
+      return { type, payload: after === undefined ? { runId: value.payload.runId } : { runId: value.payload.runId, afterStep: after } };
+    }
+    case 'saveState':
+      return isRecord(value.payload) ? { type, payload: parsePersistedState(value.payload) } : undefined;
     case 'error':
       return isRecord(value.payload) && typeof value.payload.message === 'string'
         ? { type, payload: { message: value.payload.message } }
@@ -46,9 +54,29 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 
 export const PNG_DATA_URL = 'data:image/png;base64,';
 
-/** The state the webview saved with `setState`, as handed to the panel serializer. */
+/**
+ * The state the webview saved with `setState` (handed to the panel serializer) or sent with
+ * `saveState`: the fields of the right type, the rest dropped. `view` is checked field by
+ * field by the page itself (`viewFrom`), which also defaults what is missing.
+ */
 export function parsePersistedState(value: unknown): DashboardPersistedState {
-  return isRecord(value) && typeof value.selected === 'string' ? { selected: value.selected } : {};
+  if (!isRecord(value)) return {};
+  const state: DashboardPersistedState = {};
+  if (typeof value.selected === 'string') state.selected = value.selected;
+  if (isStringArray(value.compare)) state.compare = value.compare;
+  if (isStringArray(value.hiddenMetrics)) state.hiddenMetrics = value.hiddenMetrics;
+  if (isRecord(value.view) && !Array.isArray(value.view)) state.view = value.view as unknown as DashboardPersistedState['view'];
+  if (typeof value.savedAt === 'number' && Number.isFinite(value.savedAt)) state.savedAt = value.savedAt;
+  return state;
+}
+
+/** The newer of two saved states (by `savedAt`; one without it is older than one with it). */
+export function newerState(a: DashboardPersistedState, b: DashboardPersistedState): DashboardPersistedState {
+  return (b.savedAt ?? 0) > (a.savedAt ?? 0) ? b : a;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import {
   TERMINAL_STATUSES,
   ViewIds,
+  type DashboardPersistedState,
   type HostToWebview,
   type MetricRow,
   type WebviewToHost,
@@ -10,12 +11,21 @@ import type { TrainingServer } from '../client';
 import { DisposableStore } from '../disposables';
 import { UpdateBatcher } from './batcher';
 import { dashboardHtml, makeNonce } from './html';
-import { parsePersistedState, parseWebviewMessage, PNG_DATA_URL } from './messages';
+import { newerState, parsePersistedState, parseWebviewMessage, PNG_DATA_URL } from './messages';
 import { ROWS_PER_PART, runMetricsMessages } from './parts';
+
+/** Workspace-storage key of the dashboard's state (see `DashboardPersistedState.savedAt`). */
+export const DASHBOARD_STATE_KEY = 'rlLab.dashboardState';
 
 /**
  * The dashboard: at most one panel, revived by a serializer after a window reload. Opening it
  * for a run while it is open just focuses that run.
+ *
+ * The page's state (focused and compared runs, hidden charts, chart settings) is kept twice:
+ * by the page (`setState`, which VS Code stores with the editor layout) and, through
+ * `saveState` messages, in workspace storage here. A browser-hosted VS Code (code-server)
+ * stores the editor layout only now and then, so a reload right after a change would bring
+ * back an older state; on revival the newer of the two is used.
  */
 export class Dashboard implements vscode.Disposable {
   private panel: DashboardPanel | undefined;
@@ -25,11 +35,14 @@ export class Dashboard implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly server: TrainingServer,
     private readonly output: vscode.LogOutputChannel,
+    private readonly storage?: vscode.Memento,
   ) {
     this.scope.add(
       vscode.window.registerWebviewPanelSerializer(ViewIds.dashboard, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.adopt(panel, parsePersistedState(state).selected);
+          const stored = parsePersistedState(this.storage?.get(DASHBOARD_STATE_KEY));
+          const restored = newerState(parsePersistedState(state), stored);
+          this.adopt(panel, restored.selected, restored);
         },
       }),
     );
@@ -56,9 +69,9 @@ export class Dashboard implements vscode.Disposable {
     this.adopt(panel, runId);
   }
 
-  private adopt(panel: vscode.WebviewPanel, focus: string | undefined): void {
+  private adopt(panel: vscode.WebviewPanel, focus: string | undefined, restored?: DashboardPersistedState): void {
     this.panel?.dispose();
-    const controller = new DashboardPanel(panel, this.extensionUri, this.server, this.output, focus);
+    const controller = new DashboardPanel(panel, this.extensionUri, this.server, this.output, focus, this.storage, restored);
     this.panel = controller;
     controller.onDidDispose(() => {
       if (this.panel === controller) this.panel = undefined;
@@ -115,6 +128,8 @@ class DashboardPanel {
     private readonly server: TrainingServer,
     private readonly output: vscode.LogOutputChannel,
     private focus: string | undefined,
+    private readonly storage?: vscode.Memento,
+    restored?: DashboardPersistedState,
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
@@ -145,6 +160,7 @@ class DashboardPanel {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString(),
+      restoredState: restored,
     });
   }
 
@@ -227,6 +243,15 @@ class DashboardPanel {
         if (!stopped) void vscode.window.showInformationMessage('RL Lab: that run is not running any more.');
         return;
       }
+      case 'requestSamples': {
+        const { runId, afterStep } = message.payload;
+        const rows = await this.server.runSamples(runId, afterStep);
+        this.post({ type: 'samples', payload: { runId, rows, afterStep } });
+        return;
+      }
+      case 'saveState':
+        await this.storage?.update(DASHBOARD_STATE_KEY, message.payload);
+        return;
       case 'error':
         this.output.error(`Dashboard error: ${message.payload.message}`);
         return;

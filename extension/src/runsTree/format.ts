@@ -125,6 +125,9 @@ function statusText(run: RunSummary): string {
  */
 export function runDescription(run: RunSummary, now: Date): string {
   const parts: string[] = [];
+  // Health alerts first: a narrow sidebar cuts the end of the line, and a NaN loss matters more.
+  const alerts = alertText(run);
+  if (alerts) parts.push(alerts);
   const returns = formatReturns(run);
   if (returns) parts.push(returns);
   parts.push(statusText(run));
@@ -132,6 +135,13 @@ export function runDescription(run: RunSummary, now: Date): string {
   if (duration !== undefined) parts.push(formatDuration(duration));
   if (run.tags?.length) parts.push(run.tags.map((t) => `#${t}`).join(' '));
   return parts.join(' · ');
+}
+
+/** "⚠ 2 alerts": the run's training health alerts (server/src/training/health.ts), or undefined. */
+export function alertText(run: RunSummary): string | undefined {
+  const n = run.alerts?.length ?? 0;
+  if (n === 0) return undefined;
+  return `⚠ ${n} alert${n === 1 ? '' : 's'}`;
 }
 
 /** Tooltip rows (rendered as a Markdown table by the tree). */
@@ -168,6 +178,7 @@ export function runDetails(run: RunSummary, now: Date): [string, string][] {
   if (run.tags?.length) rows.push(['Tags', run.tags.join(', ')]);
   if (run.sweepId) rows.push(['Sweep', run.sweepId]);
   if (run.error && run.error !== damage) rows.push(['Error', run.error]);
+  for (const alert of run.alerts ?? []) rows.push(['⚠ Health alert', alert]);
   for (const note of run.backendNotes ?? []) rows.push(['Backend note', note]);
   return rows;
 }

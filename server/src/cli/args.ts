@@ -1,6 +1,8 @@
-/** Command-line parsing for `rl-lab` (node's util.parseArgs): flags in, a typed command out. */
-import { parseArgs } from 'node:util';
+/** Command-line parsing for `rl-lab train` (options.ts): flags in, a typed command out. */
 import { BACKEND_NAMES } from '../training/backends';
+import { parseOptions, UsageError } from './options';
+
+export { UsageError };
 
 export const BACKEND_CHOICES: readonly string[] = ['auto', ...BACKEND_NAMES];
 
@@ -18,31 +20,16 @@ export interface TrainCommand {
 
 export type Command = TrainCommand | { kind: 'help' } | { kind: 'version' };
 
-/** A usage mistake: reported as one line on stderr, exit code 2. */
-export class UsageError extends Error {}
-
 export function parseCommand(argv: readonly string[]): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        seed: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        backend: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'runs-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
-  } catch (e) {
-    // parseArgs explains unknown options and missing values well, but over several lines.
-    throw new UsageError((e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' '));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(argv, {
+    seed: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    backend: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'runs-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+    version: { type: 'boolean', short: 'v', default: false },
+  });
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, target, ...extra] = positionals;

@@ -3,12 +3,11 @@
  * the built-in environments' metadata, and a trajectory from a given internal state, to compare
  * our environments with Gymnasium's (issue 3: "rl-lab env replay agrees with Gymnasium to 1e-6").
  */
-import { parseArgs } from 'node:util';
 import { ENV_IDS, envSpec, makeEnv } from '../training/envs/registry';
 import type { EnvSpec, Space } from '../training/envs/spaces';
 import { Rng } from '../training/rng';
 import { indexOfOneHot } from '../training/envs/toyText/model';
-import { UsageError } from './args';
+import { oneLine, parseOptions, UsageError } from './options';
 
 export type EnvCommand =
   | { kind: 'env-list'; json: boolean }
@@ -24,24 +23,17 @@ export interface ReplayResult {
 
 /** `argv` after `env`. Mistakes are UsageErrors: one line on stderr, exit code 2. */
 export function parseEnvCommand(argv: readonly string[]): EnvCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        env: { type: 'string' },
-        state: { type: 'string' },
-        actions: { type: 'string' },
-        'env-kwargs': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`env: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(
+    argv,
+    {
+      env: { type: 'string' },
+      state: { type: 'string' },
+      actions: { type: 'string' },
+      'env-kwargs': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    'env',
+  );
   const [sub, ...extra] = positionals;
   if (extra.length) throw new UsageError(`env: unexpected argument '${extra[0]}'`);
   if (sub === 'list') {
@@ -85,7 +77,7 @@ export function replay(envId: string, state: unknown, actions: unknown, kwargs: 
     spec = envSpec(envId, kwargs);
     env = makeEnv(envId, kwargs);
   } catch (e) {
-    throw new UsageError(`env replay: ${envId}: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}`);
+    throw new UsageError(`env replay: ${envId}: ${oneLine(e)}`);
   }
   const stateDim = env.dynamics.stateDim;
   if (!Array.isArray(state) || state.length !== stateDim || !state.every(isFiniteNumber)) {
@@ -101,7 +93,7 @@ export function replay(envId: string, state: unknown, actions: unknown, kwargs: 
   try {
     env.setState(state);
   } catch (e) {
-    throw new UsageError(`env replay: ${envId}: ${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}`);
+    throw new UsageError(`env replay: ${envId}: ${oneLine(e)}`);
   }
   const out: ReplayResult = { obs: [], rewards: [], terminated: [], truncated: [] };
   for (const action of checked) {

@@ -2,7 +2,8 @@
  * The run-history commands of `rl-lab`:
  *   rl-lab runs list [--json]                         every run, newest first (damaged ones too)
  *   rl-lab resume RUN [--backend NAME] [--json]       continue from the newest checkpoint, in this process
- *   rl-lab eval RUN [--episodes N] [--json]           deterministic episodes of the saved policy, recorded
+ *   rl-lab eval RUN [--episodes N] [--record FILE] [--json]   deterministic episodes of the saved policy, recorded
+ *                                                     (--record: also their (obs, action) pairs as JSONL, for bc)
  *   rl-lab export [RUN...] --csv FILE [--wide]        metrics of the runs (all when none named) as CSV
  *   rl-lab export RUN... --tfjs                       the policy as a TensorFlow.js layers model
  *   rl-lab sweep FILE#EXPERIMENT [--concurrency N] [--json]   every combination of its `sweep:`
@@ -12,15 +13,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { RunSummary } from '../protocol/types';
 import { loadExperimentConfig, sweepConfigs } from '../experiments';
 import { DEFAULT_EVAL_EPISODES, evaluateRun } from '../training/evaluateRun';
 import { exportPolicy } from '../training/exportPolicy';
+import { recordRunDemonstrations, writeDemonstrations } from '../training/algos/bc/demonstrations';
 import { RunManager } from '../training/runManager';
 import { defaultRunsDir, findRun, listRuns, readMetrics, readRunConfig, readRunSummary, settleOrphans, writeRunSummary } from '../training/runStore';
-import { BACKEND_CHOICES, UsageError } from './args';
+import { BACKEND_CHOICES } from './args';
+import { parseOptions, UsageError } from './options';
 import { configErrorLine, EXIT, InputError, trainInProcess } from './train';
 import { workspaceRootOf } from './workspace';
 
@@ -40,17 +42,14 @@ const OPTIONS = {
   wide: { type: 'boolean', default: false },
   tfjs: { type: 'boolean', default: false },
   concurrency: { type: 'string' },
+  record: { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 function parse(argv: readonly string[]): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
-    return { values: values as Values, positionals };
-  } catch (e) {
-    throw new UsageError((e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' '));
-  }
+  const { values, positionals } = parseOptions(argv, OPTIONS);
+  return { values: values as Values, positionals };
 }
 
 /** `--runs-dir`, else the store of the workspace holding `near` (default: the current directory). */
@@ -77,8 +76,8 @@ export async function runRunCommand(argv: readonly string[]): Promise<number> {
       if (values.backend !== undefined && !BACKEND_CHOICES.includes(values.backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
       return resumeRun(runsDirOf(values), positionals[0], values);
     case 'eval':
-      if (positionals.length !== 1) throw new UsageError('usage: rl-lab eval RUN [--episodes N] [--json]');
-      return evalRun(runsDirOf(values), positionals[0], positiveInt(values.episodes, '--episodes', DEFAULT_EVAL_EPISODES), values.json === true);
+      if (positionals.length !== 1) throw new UsageError('usage: rl-lab eval RUN [--episodes N] [--record FILE] [--json]');
+      return evalRun(runsDirOf(values), positionals[0], positiveInt(values.episodes, '--episodes', DEFAULT_EVAL_EPISODES), values.json === true, values.record);
     case 'export':
       if (!values.csv && !values.tfjs) throw new UsageError('usage: rl-lab export [RUN...] --csv FILE [--wide] | rl-lab export RUN... --tfjs');
       return exportRuns(runsDirOf(values), positionals, values);
@@ -142,11 +141,13 @@ function lookUp(runsDir: string, ref: string): string {
 
 // ---------------------------------------------------------------- eval
 
-async function evalRun(runsDir: string, ref: string, episodes: number, json: boolean): Promise<number> {
+async function evalRun(runsDir: string, ref: string, episodes: number, json: boolean, record?: string): Promise<number> {
   const runDir = lookUp(runsDir, ref);
   let result;
   try {
     result = await evaluateRun(runDir, episodes);
+    // The same episodes again (same checkpoint, same seeds), this time keeping every (obs, action).
+    if (record) writeDemonstrations(resolve(record), await recordRunDemonstrations(runDir, episodes));
   } catch (e) {
     throw new InputError(`${ref}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -156,7 +157,8 @@ async function evalRun(runsDir: string, ref: string, episodes: number, json: boo
     process.stdout.write(
       `Evaluated the checkpoint at step ${result.step}: ${episodes} deterministic episodes\n` +
         `  mean return ${result.meanReturn.toFixed(2)} ± ${result.stdReturn.toFixed(2)} (min ${result.minReturn.toFixed(2)}, max ${result.maxReturn.toFixed(2)}), mean length ${result.meanLength.toFixed(1)}\n` +
-        `  recorded in ${join(runDir, 'evaluations.jsonl')}\n`,
+        `  recorded in ${join(runDir, 'evaluations.jsonl')}\n` +
+        (record ? `  observation/action pairs of the episodes written to ${resolve(record)}\n` : ''),
     );
   }
   return EXIT.completed;

@@ -10,6 +10,7 @@ import { errorMessage, trainAndRecord } from '../training/recordRun';
 import { createRun, defaultRunsDir, readRunSummary, toSummary, writeRunSummary } from '../training/runStore';
 import type { TrainCommand } from './args';
 import type { ResolvedConfig } from '../schema';
+import { oneLine } from './options';
 import { HumanReporter, JsonReporter, type Reporter } from './reporters';
 import { workspaceRootOf } from './workspace';
 
@@ -98,7 +99,7 @@ export async function trainInProcess(opts: { runDir: string; config: ResolvedCon
 
 /** `examples/bad.rl.yaml:12: clip_range: must be > 0 (got -1)`, always on one line. */
 export function configErrorLine(error: ConfigError): string {
-  return formatConfigError({ ...error, file: displayPath(error.file) }).replace(/\s*\n\s*/g, ' ');
+  return oneLine(formatConfigError({ ...error, file: displayPath(error.file) }));
 }
 
 /** Relative to the working directory when the file lies below it, as the user most likely typed it. */

@@ -8,6 +8,8 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import { ALGO_IDS, EXPERIMENT_PARAMS, paramSpec, paramsFor, type AlgoId, type ParamSpec } from '../schema';
 import { experimentAlgo, HYPERPARAMETERS_KEY, POLICY_KWARGS_KEYS, SWEEP_KEY, SWEEP_METHODS, type ExperimentModel } from '../experiments';
 import { ENV_IDS, ENV_SPECS } from '../training/envs/registry';
+import { TEXT_ENV_IDS, TEXT_TASK_SPECS, textEnvMarkdown } from '../training/rlhf/tasks';
+import { isLmAlgo } from '../schema/lm';
 import { CUSTOM_ENV } from '../training/envs/custom/id';
 import type { EditorDocument } from './document';
 import { experimentAt } from './locate';
@@ -81,10 +83,10 @@ export function complete(doc: EditorDocument, position: Position): CompletionIte
         values.map((v) => ({ label: v, kind: CompletionItemKind.EnumMember, detail, textEdit: { range, newText: v } }));
       if (context.key === 'activation_fn') items = plain(ACTIVATIONS);
       else if (context.key === 'method') items = plain(SWEEP_METHODS, 'sweep method');
-      else if (context.key === 'init_from') {
+      else if (context.key === 'init_from' || context.key === 'reward_model') {
         // The other experiments of this file; run ids work too but are not listed here.
         items = plain(model.experiments.map((e) => e.name).filter((n) => n !== context.experiment?.name), 'experiment in this file');
-      } else if (spec) items = valueItems(spec, range);
+      } else if (spec) items = valueItems(spec, range, algo);
       else return [];
       // Triggered by ':' itself: YAML needs a space between the colon and the value.
       if (context.afterColon) for (const i of items) if (i.textEdit) i.textEdit.newText = ` ${i.textEdit.newText}`;
@@ -182,7 +184,7 @@ function keyItem(spec: ParamSpec): CompletionItem {
   };
 }
 
-function valueItems(spec: ParamSpec, range: Range): CompletionItem[] {
+function valueItems(spec: ParamSpec, range: Range, algo?: AlgoId): CompletionItem[] {
   const item = (label: string, documentation?: string, detail?: string): CompletionItem => ({
     label,
     kind: CompletionItemKind.EnumMember,
@@ -192,7 +194,11 @@ function valueItems(spec: ParamSpec, range: Range): CompletionItem[] {
   });
   const items: CompletionItem[] = [];
   if (spec.key === 'env') {
-    return [...ENV_IDS.map((id) => envItem(id, range, id)), item(CUSTOM_ENV, paramMarkdown(spec), 'your own environment module (set env_module)')];
+    // Language-model stages train on text tasks, the other algorithms on Gymnasium environments.
+    const text = TEXT_ENV_IDS.map((id) => item(id, textEnvMarkdown(id), TEXT_TASK_SPECS[id]?.summary ?? 'text from the dataset file (language-model stages)'));
+    if (algo && isLmAlgo(algo)) return text;
+    const gym = [...ENV_IDS.map((id) => envItem(id, range, id)), item(CUSTOM_ENV, paramMarkdown(spec), 'your own environment module (set env_module)')];
+    return algo ? gym : [...gym, ...text];
   }
   if (spec.key === 'algo') items.push(...(spec.values ?? []).map((v) => item(v, algoMarkdown(v))));
   else if (spec.type === 'enum') items.push(...(spec.values ?? []).map((v) => item(v)));

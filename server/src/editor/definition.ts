@@ -1,9 +1,9 @@
 /**
  * Go to Definition on values that name something elsewhere:
- * - `init_from`: an experiment of the same file (its name), or a run id (the run folder's
- *   config.yaml, the resolved config the run trained with);
+ * - `init_from` and ppo_rlhf's `reward_model`: an experiment of the same file (its name), or a
+ *   run id (the run folder's config.yaml, the resolved config the run trained with);
  * - `env_module` and any other `*_module` key (custom environment, reward modules): the module
- *   file, relative to the experiment file as training resolves it.
+ *   file, relative to the experiment file as training resolves it (and the LM stages' `dataset`).
  */
 import { existsSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -24,13 +24,14 @@ export function definition(doc: EditorDocument, position: Position, ctx: Definit
   const target = locate(doc.model, doc.document.offsetAt(position));
   if (!target || target.kind === 'name' || typeof target.entry.value !== 'string') return null;
   const { key, value } = target.entry;
-  if (key === 'init_from') {
+  if (key === 'init_from' || key === 'reward_model') {
     const exp = doc.model.experiments.find((e) => e.name === value);
     if (exp) return { uri: doc.uri, range: toRange(doc.document, exp.nameRange) };
     const config = ctx.runConfigPath(value);
     return config ? { uri: pathToFileURL(config).href, range: START } : null;
   }
-  if (key.endsWith('_module') && value.trim()) {
+  // A language-model stage's `dataset` JSONL file resolves the same way.
+  if ((key.endsWith('_module') || key === 'dataset') && value.trim()) {
     if (!doc.uri.startsWith('file:')) return null;
     const file = resolveEnvModule(filePathFromUri(doc.uri), value);
     return isFile(file) ? { uri: pathToFileURL(file).href, range: START } : null;

@@ -20,6 +20,7 @@ import {
   type PyNode,
 } from '../experiments';
 import { ENV_SPECS } from '../training/envs/registry';
+import { textEnvMarkdown } from '../training/rlhf/tasks';
 import { toRange, type EditorDocument } from './document';
 import { locate, within } from './locate';
 import { algoMarkdown, envMarkdown, paramMarkdown, scheduleMarkdown, zooKeyMarkdown, type ParamContext } from './markdown';
@@ -71,7 +72,7 @@ function nameMarkdown(model: ExperimentFileModel, exp: ExperimentModel): string 
 function valueMarkdown(exp: ExperimentModel, entry: EntryModel): string | undefined {
   if (entry.key === 'env' && typeof entry.value === 'string') {
     const env = ENV_SPECS[entry.value];
-    return env ? envMarkdown(env) : undefined;
+    return env ? envMarkdown(env) : textEnvMarkdown(entry.value);
   }
   if (entry.key === 'algo' && typeof entry.value === 'string') return algoMarkdown(entry.value);
   if (typeof entry.value === 'string' && entry.value.startsWith('lin_')) {

@@ -15,6 +15,8 @@ const TYPE_TEXT: Record<ParamSpec['type'], string> = {
   env_kwargs: 'mapping of scalars, or a Python-dict string `"dict(...)"`',
   normalize: 'true | false, or VecNormalize options: a mapping or a Python-dict string `"{...}"`',
   sweep: 'mapping `{ method, values, seeds, n_trials }`',
+  auto_float: 'number, `auto`, or `auto_<initial value>`',
+  train_freq: 'whole number, or `[n, "step" | "episode"]`',
 };
 
 /** Where the key is used, for hover: the Zoo's tuned value for the experiment's algorithm and env. */

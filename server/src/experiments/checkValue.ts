@@ -62,6 +62,23 @@ export function checkValue(spec: ParamSpec, value: unknown, tree: PyNode | null 
         message: i.message,
         sub: { start: i.start, end: i.end, in: typeof value === 'string' ? 'string' : 'document' },
       }));
+    case 'auto_float': {
+      // SAC's ent_coef / target_entropy: a number, `auto`, or `auto_<init>` (SB3's string forms).
+      if (typeof value === 'number') return Number.isFinite(value) ? bounds(spec, value, String) : [err(`must be a number, got ${show(value)}`)];
+      if (value === 'auto') return [];
+      const init = typeof value === 'string' ? /^auto_(.+)$/.exec(value) : null;
+      if (init && Number.isFinite(Number(init[1])) && Number(init[1]) > 0) return [];
+      return [err(`must be a number, 'auto' or 'auto_<positive initial value>' such as auto_0.1, got ${show(value)}`)];
+    }
+    case 'train_freq': {
+      // SB3's train_freq: n, or the tuple [n, "step" | "episode"] as RL Baselines3 Zoo writes it.
+      const n = Array.isArray(value) ? value[0] : value;
+      const unit = Array.isArray(value) ? value[1] : 'step';
+      if (Array.isArray(value) && value.length !== 2) return [err(`must be a whole number or [n, "step" | "episode"], got ${show(value)}`)];
+      if (unit !== 'step' && unit !== 'episode') return [err(`the unit of train_freq must be "step" or "episode", got ${show(unit)}`)];
+      if (typeof n !== 'number' || !Number.isInteger(n)) return [err(`must be a whole number or [n, "step" | "episode"], got ${show(value)}`)];
+      return bounds(spec, n, String);
+    }
     case 'sweep':
       return readSweep(value).issues.map((i) => ({ severity: i.severity, message: i.message }));
     case 'env_kwargs':

@@ -6,11 +6,14 @@
 import { ENV_IDS, ENV_SPECS } from '../training/envs/registry';
 import { CUSTOM_ENV } from '../training/envs/custom/id';
 import { resolveEnvModule } from '../training/envs/custom/path';
-import { isAlgoId, paramSpec, paramsFor, allParamKeys, ALGO_IDS, type ResolvedConfig } from '../schema';
+import { isTextEnv, TEXT_ENV_IDS } from '../training/rlhf/tasks';
+import { resolveLmPaths } from '../training/rlhf/data/paths';
+import { resolveDemonstrationsPath } from '../training/algos/bc/demonstrations';
+import { hyperparametersOf, isAlgoId, paramSpec, paramsFor, allParamKeys, ALGO_IDS, type ResolvedConfig } from '../schema';
 import { checkValue } from './checkValue';
 import { didYouMean } from './didYouMean';
 import type { ExperimentFileModel, ExperimentModel, Issue } from './model';
-import { parseOverride } from './overrides';
+import { parseOverride, readOverride } from './overrides';
 import { parseExperimentFile } from './parse';
 import { resolveConfig, type SettledValue } from './resolve';
 import { validateExperiment, validateFile, experimentAlgo } from './validate';
@@ -103,11 +106,13 @@ export function loadExperimentConfig(
       const known = algo ? paramsFor(algo).map((p) => p.key) : allParamKeys();
       return fail(line, `--set: unknown key '${o.key}'${didYouMean(o.key, known)}`, o.key);
     }
-    const bad = checkValue(spec, o.value, o.tree);
+    const read = readOverride(o, spec); // read as the file reads that key's type
+    if ('error' in read) return fail(line, read.error, o.key);
+    const bad = checkValue(spec, read.value, read.tree);
     const firstError = bad.find((b) => b.severity === 'error');
     if (firstError) return fail(line, `--set ${text}: ${firstError.message}`, o.key);
     overrideIssues.push(...bad.map((b) => ({ file: filePath, line, key: o.key, message: b.message })));
-    values.set(o.key, { value: o.value, tree: o.tree });
+    values.set(o.key, read);
   }
   // An override replaces the file's value, so the file's complaints about that key no longer apply.
   const overridden = new Set(overrides.map((o) => o.slice(0, Math.max(0, o.indexOf('='))).trim()));
@@ -118,12 +123,17 @@ export function loadExperimentConfig(
   const algo = file.format === 'zoo' ? file.fileAlgo : values.get('algo')?.value;
   const env = file.format === 'zoo' ? exp.name : values.get('env')?.value;
   if (!isAlgoId(algo)) return fail(expLine, `unknown algorithm ${String(algo)} (implemented: ${ALGO_IDS.join(', ')})`, 'algo');
-  if (typeof env !== 'string' || !(env in ENV_SPECS || env === CUSTOM_ENV)) {
-    return fail(expLine, `RL Lab has no environment '${String(env)}'${didYouMean(String(env), ENV_IDS)} (available: ${ENV_IDS.join(', ')})`, 'env');
+  if (typeof env !== 'string' || !(env in ENV_SPECS || env === CUSTOM_ENV || isTextEnv(env))) {
+    return fail(expLine, `RL Lab has no environment '${String(env)}'${didYouMean(String(env), [...ENV_IDS, ...TEXT_ENV_IDS])} (available: ${[...ENV_IDS, ...TEXT_ENV_IDS].join(', ')})`, 'env');
   }
   const warnings = [...remaining.filter((i) => i.severity === 'warning').map(toError), ...overrideIssues];
   const config = resolveConfig(exp.name, algo, env, values, drawSeed);
   if (config.env_module !== undefined) config.env_module = resolveEnvModule(filePath, config.env_module);
+  resolveLmPaths(config, filePath); // language-model stages: `dataset` relative to the file
+  if (config.algo === 'bc') {
+    const hp = hyperparametersOf(config, 'bc');
+    if (hp.demonstrations) hp.demonstrations = resolveDemonstrationsPath(filePath, hp.demonstrations);
+  }
   return { config, warnings };
 }
 

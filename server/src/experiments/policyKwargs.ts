@@ -21,7 +21,7 @@ export interface KwargsResult {
 
 /** The policy_kwargs RL Lab acts on, with a line each for completion. */
 export const POLICY_KWARGS_KEYS: Readonly<Record<string, string>> = {
-  net_arch: 'Hidden layer sizes: [64, 64] for actor and critic alike, or {pi: [...], vf: [...]}',
+  net_arch: 'Hidden layer sizes: [64, 64] for actor and critic alike, or {pi: [...], vf: [...]} ({pi: [...], qf: [...]} for DDPG/TD3/SAC)',
   activation_fn: 'Hidden-layer activation: nn.Tanh or nn.ReLU',
   ortho_init: 'Orthogonal initialisation of the weights (true/false)',
   log_std_init: 'Initial log standard deviation of a Gaussian policy',
@@ -115,15 +115,22 @@ function layerSizes(node: PyNode, issues: KwargsIssue[], what: string): number[]
 function piVf(node: PyNode & { kind: 'dict' }, issues: KwargsIssue[]): PolicyKwargs['net_arch'] | undefined {
   let pi: number[] | undefined = [];
   let vf: number[] | undefined = [];
+  // qf: the Q-networks of the off-policy actor-critics (SB3's DDPG/TD3/SAC dict(pi=..., qf=...)).
+  let qf: number[] | undefined;
+  let hasQf = false;
   for (const e of node.entries) {
     if (e.key === 'pi') pi = layerSizes(e.value, issues, 'net_arch pi');
     else if (e.key === 'vf') vf = layerSizes(e.value, issues, 'net_arch vf');
-    else {
-      issues.push({ severity: 'error', message: `net_arch takes pi and vf, not '${e.key}'`, start: e.keyStart, end: e.keyEnd });
+    else if (e.key === 'qf') {
+      hasQf = true;
+      qf = layerSizes(e.value, issues, 'net_arch qf');
+    } else {
+      issues.push({ severity: 'error', message: `net_arch takes pi and vf (or qf), not '${e.key}'`, start: e.keyStart, end: e.keyEnd });
       return undefined;
     }
   }
-  return pi && vf ? { pi, vf } : undefined;
+  if (hasQf && !qf) return undefined;
+  return pi && vf ? { pi, vf, ...(qf ? { qf } : {}) } : undefined;
 }
 
 /**

@@ -45,6 +45,7 @@ export function resolveConfig(
   const seed = get('seed');
   const normalize = values.get('normalize');
   const envModule = get('env_module');
+  const initFrom = get('init_from');
   const envKwargs = values.get('env_kwargs');
   const sweepValue = values.get('sweep')?.value;
   const sweepSpec = sweepValue !== undefined && sweepValue !== null ? readSweep(sweepValue).value : undefined;
@@ -55,6 +56,7 @@ export function resolveConfig(
     env_kwargs: envKwargs && envKwargs.value !== null ? readEnvKwargs(envKwargs.value, envKwargs.tree).value : {},
     // Made absolute against the experiment file's folder by loadExperimentConfig.
     ...(env === CUSTOM_ENV && typeof envModule === 'string' ? { env_module: envModule } : {}),
+    ...(typeof initFrom === 'string' && initFrom.trim() ? { init_from: initFrom.trim() } : {}),
     normalize: resolveNormalize(normalize ? readNormalize(normalize.value, normalize.tree).value : false, hyperparameters.gamma as number),
     n_envs: get('n_envs') as number,
     n_timesteps: get('n_timesteps') as number,

@@ -7,6 +7,10 @@
 import { ENV_IDS, ENV_SPECS, envSpec, makeDynamics } from '../training/envs/registry';
 import { CUSTOM_ENV } from '../training/envs/custom/id';
 import { customEnvPathProblem } from '../training/envs/custom/path';
+import { createTextTask, isTextEnv, TEXT_DATASET_ENV, TEXT_ENV_IDS } from '../training/rlhf/tasks';
+import { datasetPathProblem, resolveDatasetPath } from '../training/rlhf/data/paths';
+import { existsSync, statSync } from 'node:fs';
+import { isLmAlgo, LM_ALGOS } from '../schema/lm';
 import type { EnvSpec } from '../training/envs/spaces';
 import { ALGOS, ALGO_IDS, EXPERIMENT_PARAMS, isAlgoId, paramSpec, paramsFor, allParamKeys, type AlgoId, type AlgoSpec, type ParamSpec } from '../schema';
 import { checkValue, readEnvKwargs, type ValueIssue } from './checkValue';
@@ -54,6 +58,8 @@ export function validateExperiment(file: ExperimentFileModel, exp: ExperimentMod
   checkEnvKwargs(file, exp, issues);
   checkCustomEnv(file, exp, issues);
   checkActionSpace(file, exp, algo, issues);
+  checkTextEnv(file, exp, algo, issues);
+  checkStageReferences(file, exp, algo, issues);
   // A Zoo experiment for an environment RL Lab lacks cannot run anyway: its problems are only warnings.
   if (file.format === 'zoo' && !(exp.name in ENV_SPECS)) return issues.map((i) => ({ ...i, severity: 'warning' }));
   return issues;
@@ -254,6 +260,43 @@ function checkActionSpace(file: ExperimentFileModel, exp: ExperimentModel, algo:
   issues.push({ severity: 'error', message, range: at ? at.valueRange : exp.nameRange, key: 'env' });
 }
 
+/**
+ * Language-model stages train on text tasks (`text/...`), every other algorithm on a
+ * Gymnasium environment; a text task's env_kwargs and the `dataset` file are checked here too.
+ */
+function checkTextEnv(file: ExperimentFileModel, exp: ExperimentModel, algo: AlgoId | undefined, issues: Issue[]): void {
+  const env = experimentEnv(file, exp);
+  const envEntry = exp.entries.find((e) => e.key === 'env');
+  const at = (e: EntryModel | undefined): OffsetRange => (e ? (e.valueRange.end > e.valueRange.start ? e.valueRange : e.keyRange) : exp.nameRange);
+  if (typeof env !== 'string' || !algo) return;
+  const lm = isLmAlgo(algo);
+  const text = isTextEnv(env);
+  if (lm && !text && (env in ENV_SPECS || env === CUSTOM_ENV)) {
+    issues.push({ severity: 'error', message: `${algo} trains a language model on a text task, not on ${env}; env must be one of ${TEXT_ENV_IDS.join(', ')}`, range: at(envEntry), key: 'env' });
+    return;
+  }
+  if (!lm && text) {
+    issues.push({ severity: 'error', message: `${env} is a text task for the language-model stages (${LM_ALGOS.join(', ')}); ${algo} needs a Gymnasium environment`, range: at(envEntry), key: 'env' });
+    return;
+  }
+  if (!lm || !text) return;
+  const dataset = exp.entries.find((e) => e.key === 'dataset');
+  if (env === TEXT_DATASET_ENV && (!dataset || dataset.value === null)) {
+    issues.push({ severity: 'error', message: `env ${TEXT_DATASET_ENV} takes its data from 'dataset': set dataset to a JSONL file (relative to this file)`, range: at(envEntry), key: 'dataset' });
+  }
+  if (dataset && typeof dataset.value === 'string' && dataset.value.trim()) {
+    const problem = datasetPathProblem(file.filePath, dataset.value.trim());
+    if (problem) issues.push({ severity: 'error', message: problem, range: at(dataset), key: 'dataset' });
+  }
+  const kwargs = exp.entries.find((e) => e.key === 'env_kwargs');
+  if (!kwargs || kwargs.value === null || issues.some((i) => i.key === 'env_kwargs')) return;
+  try {
+    createTextTask(env, readEnvKwargs(kwargs.value, kwargs.tree).value);
+  } catch (e) {
+    issues.push({ severity: 'error', message: e instanceof Error ? e.message : String(e), range: at(kwargs), key: 'env_kwargs' });
+  }
+}
+
 /** Why `algo` cannot train on `env`'s action space, or undefined when it can. */
 export function actionSpaceProblem(algo: AlgoSpec, env: EnvSpec): string | undefined {
   // Tabular algorithms index a table by the state: they need Gymnasium's Discrete observation.
@@ -322,4 +365,30 @@ function largestDivisorAtMost(n: number, limit: number): number {
 /** Issue text with its key in front, unless the message already quotes it. */
 export function issueText(issue: { key?: string; message: string }): string {
   return issue.key && !issue.message.includes(`'${issue.key}'`) ? `${issue.key}: ${issue.message}` : issue.message;
+}
+
+/**
+ * Language-model stages name other stages: `init_from` (any LM stage) and `reward_model`
+ * (ppo_rlhf) name an experiment of this file or a run id (resolved when training starts, see
+ * rlhf/initFrom.ts); `reward_module` names a JS/TS file. Other algorithms ignore init_from.
+ */
+function checkStageReferences(file: ExperimentFileModel, exp: ExperimentModel, algo: AlgoId | undefined, issues: Issue[]): void {
+  for (const key of ['init_from', 'reward_model']) {
+    const entry = exp.entries.find((e) => e.key === key);
+    if (!entry || typeof entry.value !== 'string') continue;
+    if (key === 'init_from' && algo && !isLmAlgo(algo)) {
+      issues.push({ severity: 'warning', message: `'init_from' is only used by the language-model stages (${LM_ALGOS.join(', ')}); ${algo} ignores it`, range: entry.keyRange, key });
+    } else if (entry.value === exp.name) {
+      issues.push({ severity: 'error', message: `'${key}' names this experiment itself; name the experiment (or run id) to start from`, range: entry.valueRange, key });
+    }
+  }
+  const module = exp.entries.find((e) => e.key === 'reward_module');
+  if (module && typeof module.value === 'string' && module.value.trim()) {
+    const full = resolveDatasetPath(file.filePath, module.value.trim());
+    const ext = full.slice(full.lastIndexOf('.')).toLowerCase();
+    let problem: string | undefined;
+    if (!['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'].includes(ext)) problem = `reward_module '${module.value}' must be a JavaScript or TypeScript file`;
+    else if (!existsSync(full) || !statSync(full).isFile()) problem = `reward_module '${module.value}' does not exist (looked for ${full})`;
+    if (problem) issues.push({ severity: 'error', message: problem, range: module.valueRange, key: 'reward_module' });
+  }
 }

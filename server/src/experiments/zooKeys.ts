@@ -15,6 +15,8 @@ export const ZOO_UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   sde_sample_freq: 'gSDE noise resampling',
   stats_window_size: 'the episode statistics window',
   rollout_buffer_class: 'custom rollout buffers',
+  replay_buffer_class: 'custom replay buffers (HER)',
+  replay_buffer_kwargs: 'custom replay buffer options',
   rollout_buffer_kwargs: 'custom rollout buffer options',
   device: 'device placement (RL Lab chooses a TensorFlow.js backend instead)',
   verbose: 'SB3 console logging',

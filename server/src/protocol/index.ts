@@ -24,6 +24,8 @@ import type {
   RunMetricsResult,
   RunPlaybackResult,
   RunValueTableResult,
+  RunSamplesParams,
+  RunSamplesResult,
   RunSummary,
   StartRunParams,
   StartRunResult,
@@ -42,6 +44,8 @@ export const RunMetricsRequest = new RequestType<RunIdParams, RunMetricsResult, 
 export const RunPlaybackRequest = new RequestType<RunIdParams, RunPlaybackResult, void>('rlLab/runPlayback');
 /** A tabular run's Q-table / value function (`q_table.json`, rewritten while it trains), for the dashboard's heatmap. */
 export const RunValueTableRequest = new RequestType<RunIdParams, RunValueTableResult, void>('rlLab/runValueTable');
+/** An RLHF run's sampled completions with their rewards (`samples.jsonl`), for the dashboard's samples table. */
+export const RunSamplesRequest = new RequestType<RunSamplesParams, RunSamplesResult, void>('rlLab/runSamples');
 /** The run's resolved config (config.yaml), for the dashboard's hyperparameter table and health checks. */
 export const RunConfigRequest = new RequestType<RunIdParams, RunConfigResult, void>('rlLab/runConfig');
 /** Sent whenever a run's status or progress changes. */

@@ -288,6 +288,47 @@ export interface RunValueTableResult {
   table: TabularValues | null;
 }
 
+/** One sampled completion of an RLHF run, with the reward it got. */
+export interface SampledCompletion {
+  prompt: string;
+  completion: string;
+  reward: number;
+}
+
+/** One logged step of sampled completions: a line of `samples.jsonl` in an RLHF run's folder. */
+export interface SamplesRow {
+  /** The step the samples were logged at (the step of the metric rows logged with them). */
+  step: number;
+  samples: SampledCompletion[];
+}
+
+export interface RunSamplesParams {
+  runId: string;
+  /** Only rows with a step above this one (the dashboard asks again as the run trains). */
+  afterStep?: number;
+}
+
+export interface RunSamplesResult {
+  runId: string;
+  /** In step order; [] when the run logged none (not an RLHF run, or none yet). */
+  rows: SamplesRow[];
+}
+
+export function isSamplesRow(data: unknown): data is SamplesRow {
+  if (typeof data !== 'object' || data === null) return false;
+  const r = data as Record<string, unknown>;
+  return (
+    typeof r.step === 'number' &&
+    Array.isArray(r.samples) &&
+    r.samples.every((s: unknown) => {
+      if (typeof s !== 'object' || s === null) return false;
+      const c = s as Record<string, unknown>;
+      // A NaN reward went through JSON as null.
+      return typeof c.prompt === 'string' && typeof c.completion === 'string' && (typeof c.reward === 'number' || c.reward === null);
+    })
+  );
+}
+
 export interface RunPlaybackResult {
   /** null when the run has no recorded playback (still training, failed, or recorded before playback existed). */
   episode: PlaybackEpisode | null;
@@ -373,6 +414,8 @@ export type HostToWebview =
   | { type: 'playback'; payload: { runId: string; episode: PlaybackEpisode | null } }
   /** A tabular run's current table (answer to `requestValueTable`); null when it has none. */
   | { type: 'valueTable'; payload: { runId: string; table: TabularValues | null } }
+  /** Sampled completions of an RLHF run (answer to `requestSamples`); `afterStep` as asked. */
+  | { type: 'samples'; payload: RunSamplesResult & { afterStep?: number } }
   /** A run's resolved config (answer to `requestRun` and `selectRun`). */
   | { type: 'runConfig'; payload: { runId: string; config: Record<string, unknown> | null } }
   /** Compare exactly these runs (the `compareRuns` command); the first is put in focus. */
@@ -388,12 +431,16 @@ export type WebviewToHost =
   | { type: 'requestPlayback'; payload: RunIdParams }
   /** The page wants a tabular run's table (asked again while it trains); the host answers with `valueTable`. */
   | { type: 'requestValueTable'; payload: RunIdParams }
+  /** The page wants an RLHF run's sampled completions (after a step, as it trains); the host answers with `samples`. */
+  | { type: 'requestSamples'; payload: RunSamplesParams }
   /** The page needs a run's config, and its stored rows when `metrics` (a run added to the comparison). */
   | { type: 'requestRun'; payload: { runId: string; metrics: boolean } }
   /** Save this CSV text (the chosen runs and metrics) where the user picks; `fileName` is a suggestion. */
   | { type: 'exportCsv'; payload: { fileName: string; csv: string } }
   /** Save this chart image (a `data:image/png;base64,` URL). */
   | { type: 'exportPng'; payload: { fileName: string; dataUrl: string } }
+  /** What the page keeps with `setState`, for the host to keep too (see `DashboardPersistedState.savedAt`). */
+  | { type: 'saveState'; payload: DashboardPersistedState }
   | { type: 'error'; payload: { message: string } };
 
 /** What the dashboard keeps with `vscode.setState`; the panel serializer reads it back on reload. */
@@ -404,6 +451,12 @@ export interface DashboardPersistedState {
   /** Metrics whose charts the user hid. */
   hiddenMetrics?: string[];
   view?: DashboardViewSettings;
+  /**
+   * When the page saved it (ms since epoch). The page also sends it to the host
+   * (`saveState`), which keeps it in workspace storage: a browser-hosted VS Code may reload
+   * before it stored the webview's own state, so the newer of the two wins on revival.
+   */
+  savedAt?: number;
 }
 
 /** The dashboard's chart settings (kept with the webview state). */
@@ -440,8 +493,8 @@ export interface ServerInitializationOptions {
 export interface WorkspaceTrustParams {
   trusted: boolean;
 }
-export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export type HostMessageType = HostToWebview['type'];
 export type WebviewMessageType = WebviewToHost['type'];

@@ -8,7 +8,7 @@ export const A2C: AlgoSpec = {
   name: 'Advantage Actor-Critic (synchronous A3C)',
   summary: 'On-policy actor-critic: one gradient step per short rollout, n-step or GAE advantages, RMSprop.',
   explanation:
-    'Collects n_steps x n_envs transitions, estimates advantages with n-step returns (gae_lambda = 1) or GAE, and takes a single RMSprop (or Adam) step on policy loss + value loss - entropy bonus (Mnih et al. 2016, synchronous variant as in Stable-Baselines3). Cheap updates, many of them; more sensitive to hyperparameters than PPO.',
+    'Collects n_steps x n_envs transitions, estimates advantages with n-step returns (gae_lambda = 1) or GAE, and takes a single RMSprop (or Adam) step on policy loss + value loss - entropy bonus (Mnih et al. 2016, synchronous variant as in Stable-Baselines3). Cheap updates, many of them; more sensitive to hyperparameters than PPO. `a3c` is the asynchronous original: worker threads applying their gradients to shared parameters without waiting for each other.',
   actionSpaces: ['discrete', 'continuous'],
 };
 

@@ -1,4 +1,7 @@
 import type { AlgoId } from './types';
+import type { DpoHyperparameters, GrpoHyperparameters, PpoRlhfHyperparameters } from './rlhf';
+import type { SftHyperparameters } from './sft';
+import type { RewardModelHyperparameters } from './rewardModel';
 
 /** A hyperparameter that may decay: a constant, or `lin_<start>` (linear to 0 over training). */
 export type ScheduleValue = number | string;
@@ -26,7 +29,8 @@ export interface NormalizeConfig {
 }
 
 export interface PolicyKwargs {
-  net_arch: { pi: number[]; vf: number[] };
+  /** `qf`: the Q-networks' sizes of DDPG/TD3/SAC (SB3's dict(pi=..., qf=...)); absent: the same as vf. */
+  net_arch: { pi: number[]; vf: number[]; qf?: number[] };
   activation_fn: Activation;
   ortho_init: boolean;
   log_std_init: number;
@@ -82,6 +86,34 @@ export interface A2cHyperparameters {
   normalize_advantage: boolean;
 }
 
+/** A3C's hyperparameters (see schema/a3c.ts). */
+export interface A3cHyperparameters {
+  n_workers: number;
+  learning_rate: ScheduleValue;
+  n_steps: number;
+  gamma: number;
+  gae_lambda: number;
+  ent_coef: number;
+  vf_coef: number;
+  max_grad_norm: number;
+  rms_prop_eps: number;
+  rms_prop_alpha: number;
+  normalize_advantage: boolean;
+}
+
+/** Behaviour cloning's hyperparameters (see schema/bc.ts). */
+export interface BcHyperparameters {
+  /** A JSONL path (absolute once resolved against the experiment file) or `run:<run id or folder>`. */
+  demonstrations: string | null;
+  demo_episodes: number;
+  learning_rate: ScheduleValue;
+  batch_size: number;
+  n_epochs: number;
+  validation_split: number;
+  eval_episodes: number;
+  eval_freq: number;
+}
+
 /** Natural policy gradient's hyperparameters (sb3-contrib TRPO's names; see schema/npg.ts). */
 export interface NpgHyperparameters {
   /** The critic's Adam step size (the actor's step comes from target_kl). */
@@ -113,7 +145,7 @@ export interface DqnHyperparameters {
   batch_size: number;
   tau: number;
   gamma: number;
-  train_freq: number;
+  train_freq: TrainFreqValue;
   /** -1: one gradient step per transition collected in the phase. */
   gradient_steps: number;
   target_update_interval: number;
@@ -124,6 +156,52 @@ export interface DqnHyperparameters {
   double_q: boolean;
   dueling: boolean;
   optimize_memory_usage: boolean;
+}
+
+/** SB3's `train_freq`: a number of steps, or Zoo's `[n, "step" | "episode"]`. */
+export type TrainFreqValue = number | [number, 'step' | 'episode'];
+
+/** The replay/target keys DDPG, TD3 and SAC share (SB3 names; see schema/ddpg.ts). */
+export interface ContinuousOffPolicyHyperparameters {
+  learning_rate: ScheduleValue;
+  buffer_size: number;
+  learning_starts: number;
+  batch_size: number;
+  tau: number;
+  gamma: number;
+  train_freq: TrainFreqValue;
+  /** -1: one gradient step per transition collected in the phase. */
+  gradient_steps: number;
+  optimize_memory_usage: boolean;
+}
+
+/** DDPG's hyperparameters (SB3 names; RL Baselines3 Zoo's noise keys). */
+export interface DdpgHyperparameters extends ContinuousOffPolicyHyperparameters {
+  /** Exploration noise added to the deterministic action; null: none. */
+  noise_type: 'normal' | 'ornstein-uhlenbeck' | null;
+  noise_std: number;
+  /** When set, the noise std decays linearly from noise_std to this over training (Zoo). */
+  noise_std_final: number | null;
+}
+
+/** TD3's hyperparameters: DDPG's plus the three TD3 tricks' settings. */
+export interface Td3Hyperparameters extends DdpgHyperparameters {
+  policy_delay: number;
+  target_policy_noise: number;
+  target_noise_clip: number;
+}
+
+/** SAC's hyperparameters (SB3 names; see schema/sac.ts). */
+export interface SacHyperparameters extends ContinuousOffPolicyHyperparameters {
+  /** A number (fixed alpha), `auto` or `auto_<init>` (learned, starting at init, default 1). */
+  ent_coef: number | string;
+  /** `auto` (-dim(A)) or a number. */
+  target_entropy: number | string;
+  /** Gradient steps between target-network updates. */
+  target_update_interval: number;
+  use_sde: boolean;
+  sde_sample_freq: number;
+  use_sde_at_warmup: boolean;
 }
 
 /** Epsilon-greedy exploration of the tabular algorithms (see training/algos/tabular/exploration.ts). */
@@ -162,6 +240,11 @@ export interface DynamicProgrammingHyperparameters {
 
 /** Each algorithm's hyperparameters (the schema's keys of that algorithm, defaults filled in). */
 export interface HyperparametersByAlgo {
+  sft: SftHyperparameters;
+  reward_model: RewardModelHyperparameters;
+  ppo_rlhf: PpoRlhfHyperparameters;
+  dpo: DpoHyperparameters;
+  grpo: GrpoHyperparameters;
   q_learning: TabularTdHyperparameters;
   sarsa: TabularTdHyperparameters;
   expected_sarsa: TabularTdHyperparameters;
@@ -174,6 +257,11 @@ export interface HyperparametersByAlgo {
   a2c: A2cHyperparameters;
   npg: NpgHyperparameters;
   trpo: TrpoHyperparameters;
+  ddpg: DdpgHyperparameters;
+  td3: Td3Hyperparameters;
+  sac: SacHyperparameters;
+  a3c: A3cHyperparameters;
+  bc: BcHyperparameters;
 }
 
 export type AlgoHyperparameters = HyperparametersByAlgo[keyof HyperparametersByAlgo];
@@ -202,6 +290,11 @@ export interface ResolvedConfig {
    * experiment file's folder; absent for built-in environments.
    */
   env_module?: string;
+  /**
+   * Where a language-model stage starts from (`init_from`): an experiment of the same file (its
+   * latest completed run) or a run id; resolved when training starts (rlhf/initFrom.ts).
+   */
+  init_from?: string;
   /** VecNormalize statistics, or false (off). Optional so older configs still type-check. */
   normalize?: NormalizeConfig | false;
   n_envs: number;

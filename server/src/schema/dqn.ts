@@ -95,13 +95,13 @@ export const DQN_PARAMS: readonly ParamSpec[] = [
   },
   {
     key: 'train_freq',
-    type: 'int',
+    type: 'train_freq',
     default: 4,
     min: 1,
     sensible: [1, 256],
-    summary: 'Environment steps (per env) between training phases.',
+    summary: 'Environment steps (per env) between training phases, or `[n, "episode"]`.',
     explanation:
-      'After every train_freq steps of each environment copy (train_freq x n_envs transitions) the network is trained with gradient_steps gradient steps. SB3\'s `(n, "episode")` form is not supported.',
+      'After every train_freq steps of each environment copy (train_freq x n_envs transitions) the network is trained with gradient_steps gradient steps. SB3\'s tuple form `[n, "episode"]` (as RL Baselines3 Zoo writes it) collects until n episodes (over all copies) have ended.',
     algos: dqn,
   },
   {

@@ -1,4 +1,5 @@
 import { ENV_IDS } from '../training/envs/registry';
+import { TEXT_ENV_IDS } from '../training/rlhf/tasks';
 import { CUSTOM_ENV } from '../training/envs/custom/id';
 import type { ParamSpec } from './types';
 
@@ -9,7 +10,7 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     type: 'enum',
     default: null,
     required: true,
-    values: ['ppo', 'dqn', 'reinforce', 'a2c', 'npg', 'trpo', 'q_learning', 'sarsa', 'expected_sarsa', 'mc_control', 'value_iteration', 'policy_iteration'],
+    values: ['ppo', 'dqn', 'reinforce', 'a2c', 'npg', 'trpo', 'ddpg', 'td3', 'sac', 'a3c', 'bc', 'sft', 'reward_model', 'ppo_rlhf', 'dpo', 'grpo', 'q_learning', 'sarsa', 'expected_sarsa', 'mc_control', 'value_iteration', 'policy_iteration'],
     summary: 'The training algorithm.',
     explanation:
       'Which algorithm trains this experiment. In an RL Baselines3 Zoo file (`hyperparams/<algo>.yml`) it comes from the file name instead.',
@@ -20,10 +21,10 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     type: 'enum',
     default: null,
     required: true,
-    values: [...ENV_IDS, CUSTOM_ENV],
-    summary: 'The environment id (Gymnasium naming), or `custom` for your own (see env_module).',
+    values: [...ENV_IDS, CUSTOM_ENV, ...TEXT_ENV_IDS],
+    summary: 'The environment id (Gymnasium naming), `custom` for your own (see env_module), or a text task (`text/...`) for the language-model stages.',
     explanation:
-      'The environment to train on. Ids and dynamics follow Gymnasium exactly. In an RL Baselines3 Zoo file the top-level key is the env id. `custom` trains on the environment exported by the module named in `env_module` (trusted workspaces only).',
+      'The environment to train on. Ids and dynamics follow Gymnasium exactly. In an RL Baselines3 Zoo file the top-level key is the env id. `custom` trains on the environment exported by the module named in `env_module` (trusted workspaces only). The language-model stages (sft, reward_model, ppo_rlhf, dpo, grpo) take a text task instead: `text/sort-digits`, `text/target-sum`, `text/positive-words` (generated data with a programmatic reward), or `text/dataset` (only the `dataset:` JSONL file).',
     algos: 'all',
   },
   {
@@ -137,9 +138,7 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     nullable: true,
     summary: 'Start from the weights of another experiment of this file or of a run (its id).',
     explanation:
-      'Names an experiment defined in the same file (its latest run) or a run id under `.rl-lab/runs/`. RLHF stages use it to start reward-model and policy training from a supervised checkpoint. Go to Definition on the value jumps to that experiment or to the run\'s `config.yaml`.',
+      'Names an experiment defined in the same file (its latest completed run) or a run id (or unique id prefix) under `.rl-lab/runs/`; resolved when training starts (ppo_rlhf, dpo and grpo record the run they picked in their run folder\'s `lineage.json`). The language-model stages (sft, reward_model, ppo_rlhf, dpo, grpo) load that run\'s saved model (`model/` in its folder): the reward model and the policies start from a supervised (sft) model. Training fails with a clear error when the experiment has no completed run yet (train it first) or the run saved no model. Other algorithms ignore it. Go to Definition on the value jumps to that experiment or to the run\'s `config.yaml`.',
     algos: 'all',
-    implemented: false,
-    unimplementedNote: "'init_from' is used by RLHF stages, not implemented yet; it is ignored",
   },
 ];

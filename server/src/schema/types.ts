@@ -12,6 +12,21 @@ export type AlgoId =
   | 'a2c'
   | 'npg'
   | 'trpo'
+  // Continuous-action off-policy methods (schema/ddpg.ts, td3.ts, sac.ts).
+  | 'ddpg'
+  | 'td3'
+  | 'sac'
+  // Asynchronous actor-critic with worker threads (schema/a3c.ts).
+  | 'a3c'
+  // Behaviour cloning from demonstrations (schema/bc.ts).
+  | 'bc'
+  // Supervised language-model stages (schema/sft.ts, rewardModel.ts): text tasks only.
+  | 'sft'
+  | 'reward_model'
+  // Reinforcement learning for language models (schema/rlhf.ts): text tasks only.
+  | 'ppo_rlhf'
+  | 'dpo'
+  | 'grpo'
   // Tabular methods (schema/tabular.ts): toy-text environments only.
   | 'q_learning'
   | 'sarsa'
@@ -38,7 +53,11 @@ export type ParamType =
   /** true | false, or VecNormalize options: a mapping or "{'norm_obs': True, 'norm_reward': False}". */
   | 'normalize'
   /** A sweep declaration: `{ method: grid | random, values: { key: [v, ...] }, seeds: [...], n_trials }` (experiments/sweep.ts). */
-  | 'sweep';
+  | 'sweep'
+  /** A number, `auto`, or `auto_<number>` (SAC's ent_coef and target_entropy). */
+  | 'auto_float'
+  /** A whole number of steps, or `[n, "step" | "episode"]` (SB3's train_freq tuple, as Zoo writes it). */
+  | 'train_freq';
 
 export type ParamValue = number | boolean | string | null | Record<string, unknown>;
 

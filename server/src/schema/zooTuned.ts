@@ -83,8 +83,23 @@ export const ZOO_TUNED: Readonly<Record<string, Readonly<Record<string, Readonly
       gamma: 0.99, tau: 0.01, train_freq: 1, gradient_steps: 1, learning_starts: 10000, policy_kwargs: 'dict(net_arch=[400, 300])',
     },
   },
+  ddpg: {
+    'MountainCarContinuous-v0': { n_timesteps: 300000, policy: 'MlpPolicy', noise_type: 'ornstein-uhlenbeck', noise_std: 0.5 },
+    'Pendulum-v1': {
+      n_timesteps: 20000, policy: 'MlpPolicy', gamma: 0.98, buffer_size: 200000, learning_starts: 10000, noise_type: 'normal',
+      noise_std: 0.1, gradient_steps: -1, train_freq: '[1, "episode"]', learning_rate: 1e-3, policy_kwargs: 'dict(net_arch=[400, 300])',
+    },
+    'LunarLanderContinuous-v3': {
+      n_timesteps: 3e5, policy: 'MlpPolicy', gamma: 0.98, buffer_size: 200000, learning_starts: 10000, noise_type: 'normal',
+      noise_std: 0.1, gradient_steps: -1, train_freq: '[1, "episode"]', learning_rate: 1e-3, policy_kwargs: 'dict(net_arch=[400, 300])',
+    },
+  },
   td3: {
     'MountainCarContinuous-v0': { n_timesteps: 300000, policy: 'MlpPolicy', noise_type: 'ornstein-uhlenbeck', noise_std: 0.5 },
+    'Pendulum-v1': {
+      n_timesteps: 20000, policy: 'MlpPolicy', gamma: 0.98, buffer_size: 200000, learning_starts: 10000, noise_type: 'normal',
+      noise_std: 0.1, gradient_steps: -1, train_freq: '[1, "episode"]', learning_rate: 1e-3, policy_kwargs: 'dict(net_arch=[400, 300])',
+    },
     'LunarLanderContinuous-v3': {
       n_timesteps: 3e5, policy: 'MlpPolicy', batch_size: 256, learning_starts: 1000, noise_type: 'ornstein-uhlenbeck', noise_std: 0.1,
     },

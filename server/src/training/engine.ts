@@ -13,7 +13,14 @@ import { NPG } from './algos/npg/naturalGradient';
 import { REINFORCE } from './algos/reinforce/reinforce';
 import { TRPO } from './algos/trpo/trpo';
 import { DQN } from './algos/dqn/dqn';
+import { DDPG } from './algos/ddpg/ddpg';
+import { TD3 } from './algos/td3/td3';
+import { SAC } from './algos/sac/sac';
+import { A3C } from './algos/a3c/a3c';
+import { BC } from './algos/bc/bc';
 import { resolveTrainingEnv } from './envs/trainingEnv';
+import { isLmAlgo } from '../schema/lm';
+import { createLmStage } from './rlhf/stages';
 import { BACKEND_ENV_VAR, currentBackend, selectBackend, type BackendChoice } from './backends';
 import type { TrainedPolicy, TrainHooks, TrainResult } from './types';
 import type { Algorithm } from './algos/algorithm';
@@ -33,6 +40,8 @@ export interface TrainOptions {
 
 /** The algorithm of a config on its environment (custom modules are loaded here). */
 export async function createAlgorithm(config: ResolvedConfig): Promise<Algorithm> {
+  // Language-model stages train on text tasks, not registry environments.
+  if (isLmAlgo(config.algo)) return createLmStage(config);
   const env = await resolveTrainingEnv(config);
   switch (config.algo) {
     case 'ppo':
@@ -45,8 +54,18 @@ export async function createAlgorithm(config: ResolvedConfig): Promise<Algorithm
       return new A2C(config, env);
     case 'npg':
       return new NPG(config, env);
+    case 'a3c':
+      return new A3C(config, env);
+    case 'bc':
+      return new BC(config, env);
     case 'trpo':
       return new TRPO(config, env);
+    case 'ddpg':
+      return new DDPG(config, env);
+    case 'td3':
+      return new TD3(config, env);
+    case 'sac':
+      return new SAC(config, env);
     case 'q_learning':
     case 'sarsa':
     case 'expected_sarsa':

@@ -17,6 +17,7 @@ import { latestCheckpoint, writeCheckpoint } from './checkpointStore';
 import { DEFAULT_CHECKPOINT_FREQ } from '../schema';
 import type { TrainedPolicy } from './types';
 import { VALUE_TABLE_SAVE_MS, writeValueTable } from './valueTableFile';
+import { SamplesWriter } from './samplesFile';
 
 export interface RecordEvents {
   /** run.json was just rewritten with `run`. */
@@ -69,6 +70,7 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
   const resumeFrom = opts.resume ? latestCheckpoint(runDir) : undefined;
   if (opts.resume) rewindMetrics(runDir, resumeFrom?.checkpoint.globalStep ?? 0);
   const writer = new MetricsWriter(runDir);
+  const samplesWriter = new SamplesWriter(runDir);
   try {
     const backend = await selectBackend(opts.backend ?? process.env[BACKEND_ENV_VAR]);
     const ckpt = resumeFrom?.checkpoint;
@@ -98,6 +100,11 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
         writer.append(row);
         events.metrics?.(row);
       },
+      // Language-model stages: sampled completions to samples.jsonl, and the folder they save their model in.
+      onSamples(row) {
+        samplesWriter.append(row);
+      },
+      runDir,
       onProgress(globalStep, totalSteps, meanReturn) {
         run = withBestMeanReturn({ ...run, globalStep, totalSteps, ...(meanReturn !== undefined ? { meanReturn } : {}) });
         events.progress?.(globalStep, totalSteps, meanReturn);
@@ -149,6 +156,7 @@ export async function trainAndRecord(opts: RecordOptions): Promise<RecordedRun> 
     return { run };
   } finally {
     writer.close();
+    samplesWriter.close();
   }
 }
 

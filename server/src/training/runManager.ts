@@ -15,6 +15,7 @@ import { Emitter } from 'vscode-jsonrpc/node';
 import {
   TERMINAL_STATUSES,
   type MetricRow,
+  type SamplesRow,
   type PlaybackEpisode,
   type RunMetricsNotification,
   type RunStatus,
@@ -44,6 +45,7 @@ import { readRunConfig, storedRunAlerts } from './runHealth';
 import { isFromWorker, type FromWorker, type ToWorker } from './workerMessages';
 import type { EvaluationResult, TabularValues } from '../protocol/types';
 import { readValueTable } from './valueTableFile';
+import { readSamples } from './samplesFile';
 
 export interface RunManagerOptions {
   workspaceRoot: string;
@@ -367,10 +369,19 @@ export class RunManager {
     }
   }
 
-  /** Every stored metric row of a run (live or finished), from its metrics.jsonl. */
+  /**
+   * Every stored metric row of a run (live or finished), from its metrics.jsonl. A logged NaN
+   * (null in the file) stays NaN, null again over JSON: the dashboard marks it on the chart.
+   */
   metrics(runId: string): MetricRow[] {
     if (!isValidRunId(runId)) return [];
-    return readMetrics(join(this.runsDir, runId));
+    return readMetrics(join(this.runsDir, runId), { keepNaN: true });
+  }
+
+  /** An RLHF run's sampled completions (samples.jsonl) logged after `afterStep`; [] when it has none. */
+  samples(runId: string, afterStep?: number): SamplesRow[] {
+    if (!isValidRunId(runId)) return [];
+    return readSamples(join(this.runsDir, runId), afterStep);
   }
 
   /** The run's resolved config (config.yaml) as data, null when it has none. */

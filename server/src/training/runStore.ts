@@ -389,8 +389,12 @@ export class MetricsWriter {
   }
 }
 
-/** Parses one metrics line; undefined for a torn or foreign line. Non-numeric values (NaN was written as null) are dropped. */
-export function parseMetricLine(line: string): MetricRow | undefined {
+/**
+ * Parses one metrics line; undefined for a torn or foreign line. Non-numeric values are
+ * dropped, and so is null (NaN went through JSON) unless `keepNaN`: then null reads as NaN,
+ * so a reader that must see a logged NaN (the dashboard's health marks) does.
+ */
+export function parseMetricLine(line: string, opts: { keepNaN?: boolean } = {}): MetricRow | undefined {
   if (!line.trim()) return undefined;
   let data: unknown;
   try {
@@ -402,17 +406,20 @@ export function parseMetricLine(line: string): MetricRow | undefined {
   const raw = data as Record<string, unknown>;
   if (typeof raw.step !== 'number' || typeof raw.time !== 'number') return undefined;
   const row: MetricRow = { step: raw.step, time: raw.time };
-  for (const [key, value] of Object.entries(raw)) if (typeof value === 'number') row[key] = value;
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'number') row[key] = value;
+    else if (value === null && opts.keepNaN) row[key] = Number.NaN;
+  }
   return row;
 }
 
 /** Every readable row of metrics.jsonl, in file order; unreadable lines (a torn last line) are skipped. */
-export function readMetrics(runDir: string): MetricRow[] {
+export function readMetrics(runDir: string, opts: { keepNaN?: boolean } = {}): MetricRow[] {
   const path = join(runDir, METRICS_FILE);
   if (!existsSync(path)) return [];
   const rows: MetricRow[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const row = parseMetricLine(line);
+    const row = parseMetricLine(line, opts);
     if (row) rows.push(row);
   }
   return rows;

@@ -1,10 +1,13 @@
 /** What the engine reports to whoever runs it (worker, CLI, tests, bench). */
-import type { MetricRow } from '../protocol/types';
+import type { MetricRow, SamplesRow } from '../protocol/types';
 import type { VecNormalizeState } from './envs/vecNormalize';
 import type { AlgoCheckpoint } from './algos/checkpoint';
 import type { ValueTable } from './algos/tabular/valueTable';
 
 export type { MetricRow };
+
+/** One line of samples.jsonl as the trainer writes it: the protocol's SamplesRow plus wall time (ms). */
+export type SampleRow = SamplesRow & { time?: number };
 
 export interface TrainHooks {
   /** One row per update: namespaced metrics; `step` is the global env step. */
@@ -39,7 +42,19 @@ export interface TrainHooks {
    * (`final`) when training completes or is stopped (the run store writes it as q_table.json).
    */
   onValueTable?(table: ValueTable, final: boolean): void;
+  /**
+   * Language-model stages (RLHF): a few completions sampled at a logged step, with their
+   * rewards (the run store appends them to samples.jsonl; the dashboard shows them as a table).
+   */
+  onSamples?(row: SampleRow): void;
+  /**
+   * The run folder, when the caller records the run (worker, CLI). Stages that produce a model
+   * for later stages (RLHF: sft, reward_model, ppo_rlhf, dpo, grpo) save it in `<runDir>/model/`
+   * and resolve `init_from` against the run store that holds this folder.
+   */
+  runDir?: string;
 }
+
 
 /** The trained policy, for evaluation after training. */
 export interface TrainedPolicy {

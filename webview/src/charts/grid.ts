@@ -3,6 +3,8 @@ import { chartFrame, TrackStore, type ChartMark, type RunInput } from './frame';
 import { MetricChart } from './metricChart';
 import { chartSections, type ChartSection } from './order';
 import { readTheme, watchTheme, type ChartTheme } from './theme';
+import { PINNED_METRICS } from '../../../server/src/protocol/types';
+import { REWARD_KL_CHART, rewardKlPair } from '../rlhf/metrics';
 
 export interface GridActions {
   /** What to draw now (runs, settings, hidden metrics): read again for every scheduled draw. */
@@ -36,11 +38,21 @@ export class ChartGrid {
     });
   }
 
-  /** Every metric the shown runs logged, in chart order (what the chart picker lists). */
+  /**
+   * Every metric the shown runs logged, in chart order (what the chart picker lists). Runs
+   * of an RLHF stage get their reward and KL on one chart with two y axes, pinned first
+   * (REWARD_KL_CHART); the pinned classic-RL charts they never log are left out then.
+   */
   sections(inputs: readonly RunInput[]): ChartSection[] {
     const names = new Set<string>();
     for (const { series } of inputs) for (const name of series.metricNames()) names.add(name);
-    return chartSections(names);
+    const sections = chartSections(names);
+    if (!rewardKlPair(names)) return sections;
+    const pinned: readonly string[] = PINNED_METRICS;
+    const trimmed = sections
+      .map((s) => ({ ...s, metrics: s.metrics.filter((m) => !pinned.includes(m) || names.has(m)) }))
+      .filter((s) => s.metrics.length > 0);
+    return [{ title: 'RLHF', metrics: [REWARD_KL_CHART] }, ...trimmed];
   }
 
   /** Draws the shown runs now. */
@@ -50,7 +62,20 @@ export class ChartGrid {
       .map((s) => ({ ...s, metrics: s.metrics.filter((m) => !hidden.has(m)) }))
       .filter((s) => s.metrics.length > 0);
     this.layout(sections);
+    const names = new Set<string>();
+    for (const { series } of inputs) for (const name of series.metricNames()) names.add(name);
+    const pair = rewardKlPair(names);
     for (const [metric, chart] of this.charts) {
+      if (metric === REWARD_KL_CHART && pair) {
+        // Reward on the left axis, KL (dashed) on the right, same runs and x window.
+        const reward = chartFrame(pair.reward, inputs, view, this.tracks, this.range);
+        const kl = pair.kl ? chartFrame(pair.kl, inputs, view, this.tracks, this.range) : undefined;
+        const marks = [...reward.marks, ...(kl?.marks ?? [])];
+        this.marks.set(metric, marks);
+        chart.primaryMetric = pair.reward;
+        chart.render(reward.series, marks, view, this.range, this.hoverX, kl && pair.kl ? { metric: pair.kl, series: kl.series } : undefined);
+        continue;
+      }
       const frame = chartFrame(metric, inputs, view, this.tracks, this.range);
       this.marks.set(metric, frame.marks);
       chart.render(frame.series, frame.marks, view, this.range, this.hoverX);
@@ -123,7 +148,7 @@ export class ChartGrid {
             range: () => this.range,
             hover: (x) => this.hover(x),
             exportPng: (m, url) => this.actions.exportPng(m, url),
-          });
+          }, metric === REWARD_KL_CHART ? 'reward & KL (dashed, right axis)' : undefined);
           this.charts.set(metric, chart);
         }
         group.append(chart.element);

@@ -34,7 +34,15 @@ export interface ChartActions {
 
 /** A dataset's role, kept on the chart for the read-out and for anyone inspecting the page. */
 type Role = 'line' | 'raw' | 'bandLo' | 'bandHi';
-type Dataset = ChartDataset<'line', Point[]> & { rlRole: Role; rlSeries: string };
+type Axis = 'y' | 'y2';
+type Dataset = ChartDataset<'line', Point[]> & { rlRole: Role; rlSeries: string; rlAxis: Axis };
+
+/** Lines drawn against a second y axis on the right (the KL beside an RLHF run's reward), dashed. */
+export interface SecondaryLines {
+  /** The metric, for the right axis' title and the read-out. */
+  metric: string;
+  series: DrawSeries[];
+}
 
 const ZOOM_STEP = 0.8;
 const PAN_STEP = 0.1;
@@ -52,17 +60,19 @@ export class MetricChart {
   private readonly alertList: HTMLElement;
   private readonly chart: Chart<'line', Point[]>;
   private series: DrawSeries[] = [];
+  private secondary: SecondaryLines | undefined;
   private view: DashboardViewSettings | undefined;
   private theme: ChartTheme;
   private drag: { pointer: number; startPx: number; min: number; max: number } | undefined;
 
-  constructor(readonly metric: string, theme: ChartTheme, private readonly actions: ChartActions) {
+  /** `title`: the heading when it is not the metric's own (a chart of two metrics). */
+  constructor(readonly metric: string, theme: ChartTheme, private readonly actions: ChartActions, title?: string) {
     this.theme = theme;
     this.element = el('section', 'chart');
     this.element.dataset.metric = metric;
     const head = el('div', 'chart-head');
     const heading = el('h3', '');
-    heading.textContent = metricLabel(metric);
+    heading.textContent = title ?? metricLabel(metric);
     heading.title = metric;
     const png = el('vscode-button', 'png');
     png.setAttribute('appearance', 'icon');
@@ -86,19 +96,30 @@ export class MetricChart {
     this.publish();
   }
 
-  render(series: DrawSeries[], marks: ChartMark[], view: DashboardViewSettings, range: { min: number; max: number } | undefined, hoverX: number | undefined): void {
+  render(
+    series: DrawSeries[],
+    marks: ChartMark[],
+    view: DashboardViewSettings,
+    range: { min: number; max: number } | undefined,
+    hoverX: number | undefined,
+    secondary?: SecondaryLines,
+  ): void {
     this.series = series;
+    this.secondary = secondary;
     this.view = view;
     const datasets: Dataset[] = [];
-    series.forEach((s) => {
-      const color = this.theme.palette[s.colorIndex % this.theme.palette.length];
-      if (s.band) {
-        datasets.push(this.dataset(s, 'bandLo', s.band.lo, 'transparent', false));
-        datasets.push(this.dataset(s, 'bandHi', s.band.hi, 'transparent', withAlpha(color, s.band.kind === 'envelope' ? 0.12 : 0.22)));
-      }
-      if (s.raw) datasets.push(this.dataset(s, 'raw', s.raw, withAlpha(color, 0.25), false));
-      datasets.push(this.dataset(s, 'line', s.line, color, false));
-    });
+    const add = (list: DrawSeries[], axis: Axis) =>
+      list.forEach((s) => {
+        const color = this.theme.palette[s.colorIndex % this.theme.palette.length];
+        if (s.band) {
+          datasets.push(this.dataset(s, 'bandLo', s.band.lo, 'transparent', false, axis));
+          datasets.push(this.dataset(s, 'bandHi', s.band.hi, 'transparent', withAlpha(color, s.band.kind === 'envelope' ? 0.12 : 0.22), axis));
+        }
+        if (s.raw) datasets.push(this.dataset(s, 'raw', s.raw, withAlpha(color, 0.25), false, axis));
+        datasets.push(this.dataset(s, 'line', s.line, color, false, axis));
+      });
+    add(series, 'y');
+    if (secondary) add(secondary.series, 'y2');
     this.chart.data.datasets = datasets;
     const o = this.chart.options;
     const x = o.scales?.x as ScaleOptionsByType<'linear'> | undefined;
@@ -109,9 +130,24 @@ export class MetricChart {
     }
     const yType = view.logScale ? 'logarithmic' : 'linear';
     if (o.scales?.y && o.scales.y.type !== yType) o.scales.y = this.yScale(yType);
+    if (o.scales) {
+      if (secondary) {
+        // Two metrics: each y axis names its own (the right one also draws no grid of its own).
+        const y2Title = secondary.metric;
+        const y2 = o.scales.y2;
+        if (!y2 || y2.type !== yType || (y2 as ScaleOptionsByType<'linear'>).title.text !== y2Title) o.scales.y2 = this.yScale(yType, 'right', y2Title);
+        const y = o.scales.y as ScaleOptionsByType<'linear'>;
+        if (y.title.text !== this.primaryTitle()) o.scales.y = this.yScale(yType, 'left', this.primaryTitle());
+      } else if (o.scales.y2) {
+        delete o.scales.y2;
+        o.scales.y = this.yScale(yType);
+      }
+    }
+    const named = (list: DrawSeries[], metric?: string) => list.map((s) => (metric ? `${s.label} (${metric})` : s.label));
+    const labels = secondary ? [...named(series, this.primaryTitle()), ...named(secondary.series, secondary.metric)] : named(series);
     this.canvas.setAttribute(
       'aria-label',
-      `${this.metric} against ${X_AXIS_TITLES[view.xAxis]}: ${series.map((s) => s.label).join(', ') || 'no data'}. ` +
+      `${this.element.querySelector('h3')?.textContent ?? this.metric} against ${X_AXIS_TITLES[view.xAxis]}: ${labels.join(', ') || 'no data'}. ` +
         'Arrow keys pan, plus and minus zoom, 0 resets.',
     );
     this.setMarks(marks, hoverX);
@@ -128,17 +164,25 @@ export class MetricChart {
   applyTheme(theme: ChartTheme): void {
     this.theme = theme;
     const { options } = this.chart;
-    for (const scale of [options.scales?.x, options.scales?.y]) {
+    for (const scale of [options.scales?.x, options.scales?.y, options.scales?.y2]) {
       if (!scale) continue;
       scale.grid = { ...scale.grid, color: theme.grid };
       scale.ticks = { ...scale.ticks, color: theme.foreground, font: { family: theme.fontFamily, size: theme.fontSize } };
     }
   }
 
-  /** The datasets as drawn (for the page's inspection hook and tests). */
-  drawn(): { series: string; role: Role; data: Point[] }[] {
-    return (this.chart.data.datasets as Dataset[]).map((d) => ({ series: d.rlSeries, role: d.rlRole, data: d.data }));
+  /** The datasets as drawn (for the page's inspection hook and tests); `axis` y2 is the right-hand one. */
+  drawn(): { series: string; role: Role; data: Point[]; axis: Axis }[] {
+    return (this.chart.data.datasets as Dataset[]).map((d) => ({ series: d.rlSeries, role: d.rlRole, data: d.data, axis: d.rlAxis }));
   }
+
+  /** The left axis' title when a second metric is drawn: the first series' metric. */
+  private primaryTitle(): string {
+    return this.primaryMetric ?? this.metric;
+  }
+
+  /** The metric of the left axis of a two-metric chart (set by the grid). */
+  primaryMetric: string | undefined;
 
   /** The axes as drawn: x window, x title, y scale type. */
   axes(): { min: number; max: number; xTitle: string; yType: string } {
@@ -177,8 +221,12 @@ export class MetricChart {
     this.element.dataset.alerts = String(marks.length);
   }
 
-  private dataset(s: DrawSeries, role: Role, data: Point[], color: string, fill: string | false): Dataset {
+  private dataset(s: DrawSeries, role: Role, data: Point[], color: string, fill: string | false, axis: Axis = 'y'): Dataset {
     return {
+      yAxisID: axis,
+      // The right-hand metric dashed, so the two read apart without relying on colour.
+      ...(axis === 'y2' ? { borderDash: [6, 3] } : {}),
+      rlAxis: axis,
       label: role === 'line' ? s.label : `${s.label} (${role})`,
       data,
       borderColor: color,
@@ -205,6 +253,8 @@ export class MetricChart {
     this.element.dataset.points = String(first?.stored ?? 0);
     this.element.dataset.drawn = String((first?.raw ?? first?.line ?? []).length);
     this.element.dataset.series = String(this.series.length);
+    if (this.secondary) this.element.dataset.series2 = String(this.secondary.series.length);
+    else delete this.element.dataset.series2;
     this.element.classList.toggle('empty', !first);
   }
 
@@ -299,9 +349,14 @@ export class MetricChart {
       return;
     }
     const lines = [formatX(this.view.xAxis, x)];
+    const secondary = this.secondary;
     for (const s of this.series) {
       const y = interpolate(s.lookup, x);
-      if (Number.isFinite(y)) lines.push(`${s.label}: ${formatY(y)}`);
+      if (Number.isFinite(y)) lines.push(`${s.label}${secondary ? ` ${this.primaryTitle()}` : ''}: ${formatY(y)}`);
+    }
+    for (const s of secondary?.series ?? []) {
+      const y = interpolate(s.lookup, x);
+      if (Number.isFinite(y)) lines.push(`${s.label} ${secondary!.metric}: ${formatY(y)}`);
     }
     this.readout.textContent = lines.join('\n');
     this.readout.hidden = lines.length === 1;
@@ -311,11 +366,14 @@ export class MetricChart {
     this.readout.style.right = flip ? `${this.canvas.clientWidth - px + 12}px` : '';
   }
 
-  private yScale(type: 'linear' | 'logarithmic') {
+  private yScale(type: 'linear' | 'logarithmic', position?: 'left' | 'right', title?: string) {
     const axisFont = { family: this.theme.fontFamily, size: this.theme.fontSize };
     return {
       type,
-      grid: { color: this.theme.grid },
+      ...(position ? { position } : {}),
+      title: { display: title !== undefined, text: title ?? '', color: this.theme.foreground, font: axisFont },
+      // The right axis draws no grid lines: two grids over one plot read as noise.
+      grid: { color: this.theme.grid, drawOnChartArea: position !== 'right' },
       ticks: { color: this.theme.foreground, font: axisFont, maxTicksLimit: 6, callback: (v: string | number) => formatY(Number(v)) },
     } as const;
   }

@@ -26,8 +26,13 @@ export interface OffPolicyOptions {
   actionDim: number;
   bufferSize: number;
   learningStarts: number;
-  /** Vectorized env steps between training phases. */
+  /** Vectorized env steps between training phases (episodes with trainFreqUnit 'episode'). */
   trainFreq: number;
+  /**
+   * SB3's train_freq unit: 'step' (the default) counts vectorized env steps; 'episode' collects
+   * until trainFreq episodes (over all env copies) have ended, as Zoo's `train_freq: [1, "episode"]`.
+   */
+  trainFreqUnit?: 'step' | 'episode';
   /** Gradient steps per phase; -1 = one per transition collected (train_freq x n_envs). */
   gradientSteps: number;
 }
@@ -39,6 +44,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
   protected readonly totalTimesteps: number;
   private readonly learningStarts: number;
   private readonly trainFreq: number;
+  private readonly trainFreqUnit: 'step' | 'episode';
   private readonly gradientSteps: number;
   private readonly actionDim: number;
   /** Scratch: observations the actions were chosen from, and the actions. */
@@ -56,6 +62,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
     this.actionDim = opts.actionDim;
     this.learningStarts = opts.learningStarts;
     this.trainFreq = opts.trainFreq;
+    this.trainFreqUnit = opts.trainFreqUnit ?? 'step';
     this.gradientSteps = opts.gradientSteps;
     this.buffer = new ReplayBuffer(opts.bufferSize, this.env.obsDim, opts.actionDim);
     this.prevObs = new Float32Array(this.env.numEnvs * this.env.obsDim);
@@ -156,19 +163,25 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
    */
   iteration(): Record<string, number> {
     const { env, buffer } = this;
-    for (let s = 0; s < this.trainFreq && this.globalStep < this.totalTimesteps; s++) {
+    const byEpisode = this.trainFreqUnit === 'episode';
+    let collected = 0; // vectorized steps this phase
+    let episodes = 0; // episodes ended this phase
+    while ((byEpisode ? episodes : collected) < this.trainFreq && this.globalStep < this.totalTimesteps) {
       this.prevObs.set(env.obs);
       if (this.globalStep < this.learningStarts) this.randomActions(this.actions);
       else this.selectActions(env.obs, this.actions, this.progressRemaining());
       env.step(this.actions, this.actionDim);
       this.globalStep += env.numEnvs;
+      collected++;
       buffer.addVecStep(this.prevObs, this.actions, env);
       for (const episode of env.finished) this.recordEpisode(episode);
+      episodes += env.finished.length;
       this.onStep();
     }
     // SB3: train after each rollout once num_timesteps > learning_starts.
     if (this.globalStep <= this.learningStarts || buffer.size === 0) return {};
-    const steps = this.gradientSteps >= 0 ? this.gradientSteps : this.trainFreq * env.numEnvs;
+    // -1: one gradient step per transition collected (SB3's rollout.episode_timesteps).
+    const steps = this.gradientSteps >= 0 ? this.gradientSteps : collected * env.numEnvs;
     if (steps === 0) return {};
     return this.train(steps, this.progressRemaining());
   }

@@ -1,9 +1,11 @@
 /**
  * TensorFlow.js backend selection, best first: native TensorFlow with CUDA (tfjs-node-gpu),
- * native TensorFlow on the CPU (tfjs-node), WebAssembly with SIMD (tfjs-backend-wasm), plain
- * JavaScript (tfjs-backend-cpu). The native packages are optionalDependencies, often not
- * installed, so they are loaded with a run-time `require` that the bundler leaves external.
- * The choice is made once per process; the run records it with a note per skipped backend.
+ * native TensorFlow on the CPU (tfjs-node), WebGPU on Dawn (tfjs-backend-webgpu + the `webgpu`
+ * package), WebAssembly with SIMD (tfjs-backend-wasm), plain JavaScript (tfjs-backend-cpu).
+ * The native packages are optionalDependencies, often not installed, so they are loaded with
+ * a run-time `require` that the bundler leaves external. The choice is made once per process;
+ * the run records it with a note per skipped backend saying why (e.g. "webgpu: no GPU adapter
+ * (Dawn: ...)"). `rl-lab backends` prints the same probe for every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
@@ -11,9 +13,11 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
+import { installFastWasmSplit } from './wasmSplit';
+import { activateWebGpu, probeWebGpu, webGpuEntry } from './webgpu';
 import { dirname, join } from 'node:path';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface BackendChoice {
   name: BackendName;
@@ -21,7 +25,7 @@ export interface BackendChoice {
   notes: string[];
 }
 
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 /** Environment variable read when no preference is passed (values: BACKEND_NAMES or `auto`). */
 export const BACKEND_ENV_VAR = 'RL_LAB_BACKEND';
@@ -30,6 +34,7 @@ export const BACKEND_ENV_VAR = 'RL_LAB_BACKEND';
 const PACKAGE: Record<BackendName, string> = {
   'tensorflow-gpu': 'tfjs-node-gpu',
   tensorflow: 'tfjs-node',
+  webgpu: 'webgpu',
   wasm: 'tfjs-backend-wasm',
   cpu: 'tfjs-backend-cpu',
 };
@@ -79,9 +84,17 @@ async function tryActivate(name: BackendName): Promise<string | null> {
       if (!(await tf.setBackend('tensorflow'))) return 'loaded but its backend did not initialise';
       return null;
     }
+    if (name === 'webgpu') {
+      const entry = webGpuEntry();
+      if (!entry) return 'not installed (optional dependency `webgpu`, Dawn for Node)';
+      const probe = await probeWebGpu(entry);
+      if (!probe.ok) return probe.reason;
+      return await activateWebGpu(entry);
+    }
     if (name === 'wasm') {
       setWasmPaths(wasmDirectory());
       const ok = await withoutNewProcessHandlers(() => tf.setBackend('wasm'));
+      if (ok) installFastWasmSplit();
       return ok ? null : 'the WebAssembly module did not initialise';
     }
     // The bundler drops a bare `import` of this package (its package.json declares it free of
@@ -138,4 +151,49 @@ function wasmDirectory(): string {
   const packageDir = dirname(require.resolve(pkg));
   if (existsSync(join(packageDir, file))) return packageDir + '/';
   throw new Error(`${file} not found next to ${__dirname} nor in ${packageDir}`);
+}
+
+/** One backend as `rl-lab backends` reports it. */
+export interface BackendReport {
+  name: BackendName;
+  package: string;
+  loads: boolean;
+  /** Why not (when it does not load), or what it runs on (when it does). */
+  detail: string;
+}
+
+/**
+ * Tries every backend in selection order and says which load and why the others do not
+ * (`rl-lab backends`; the bench). Leaves the best one that loads active, as auto would.
+ */
+export async function describeBackends(): Promise<BackendReport[]> {
+  tf.enableProdMode();
+  const reports: BackendReport[] = [];
+  for (const name of BACKEND_NAMES) {
+    const failure = await tryActivate(name);
+    reports.push({ name, package: PACKAGE[name], loads: failure === null, detail: failure ?? runsOn(name) });
+  }
+  const best = reports.find((r) => r.loads);
+  if (best) {
+    await tryActivate(best.name);
+    selected = { name: best.name, notes: reports.slice(0, reports.indexOf(best)).map((r) => `${r.package}: ${r.detail}`) };
+  }
+  return reports;
+}
+
+/** A short description of an active backend. */
+function runsOn(name: BackendName): string {
+  if (name === 'wasm') {
+    let simd = true;
+    try {
+      simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    } catch {
+      // not evaluated yet: the SIMD binary is the one setWasmPaths points at first
+    }
+    // tfjs-backend-wasm 4.x never uses its threaded build in Node (tensorflow/tfjs#3830).
+    return `WebAssembly${simd ? ' with SIMD' : ' without SIMD'}, 1 thread (tfjs uses no WASM threads in Node)`;
+  }
+  if (name === 'cpu') return 'plain JavaScript';
+  if (name === 'webgpu') return 'WebGPU on Dawn';
+  return `TensorFlow ${name === 'tensorflow-gpu' ? 'with CUDA' : 'on the CPU'} (libtensorflow)`;
 }

@@ -172,4 +172,20 @@ export class VecNormalize implements VectorEnv {
   toJSON(): VecNormalizeState {
     return this.normalizer.toJSON();
   }
+
+  /**
+   * Restores statistics saved with toJSON (a checkpoint) and normalizes the current first
+   * observations again with them (the envs keep the fresh episodes they were reset to).
+   */
+  restore(saved: VecNormalizeState): void {
+    const { obsRms, retRms } = this.normalizer;
+    obsRms.mean.set(saved.obsRms.mean);
+    obsRms.var.set(saved.obsRms.var);
+    obsRms.count = saved.obsRms.count;
+    retRms.mean.set(saved.retRms.mean);
+    retRms.var.set(saved.retRms.var);
+    retRms.count = saved.retRms.count;
+    this.obs.set(this.originalObs);
+    this.normalizer.normalizeObs(this.obs, this.numEnvs);
+  }
 }

@@ -1,11 +1,10 @@
 /**
- * Optimizers for the one flat parameter vector of nn/actorCritic.ts: Adam (ScheduledAdam) and
+ * Optimizers for the one flat parameter vector of nn/actorCritic.ts: Adam (in JS) and
  * RMSprop with PyTorch's update rule, which SB3's A2C uses. tf.train.rmsprop differs: it puts
  * epsilon inside the square root, so with SB3's eps = 1e-5 its steps would be far smaller.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assignVariable, encodeTensor, isEncodedArray, isOptimizerState, loadOptimizer, saveOptimizer } from '../algos/checkpoint';
-import { ScheduledAdam } from './optimizer';
+import { decodeFloat32, encodeArray, encodeTensor, isEncodedArray, isOptimizerState, type OptimizerState } from '../algos/checkpoint';
 
 export interface FlatOptimizer {
   setLearningRate(value: number): void;
@@ -13,32 +12,133 @@ export interface FlatOptimizer {
   step(param: tf.Variable, grad: tf.Tensor): void;
   /** The optimizer's state for a checkpoint (algos/checkpoint.ts) and its restore. */
   save(): Promise<Record<string, unknown>>;
-  load(state: unknown): Promise<void>;
+  /** `convert` re-lays out saved vectors when the checkpoint used the other network layout. */
+  load(state: unknown, convert?: (v: Float32Array) => Float32Array): Promise<void>;
   dispose(): void;
 }
 
+/**
+ * Adam (Kingma & Ba 2015) on one flat parameter vector, computed in JS on typed arrays:
+ *   m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2
+ *   theta <- theta - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ * the same rule as tf.train.adam (and torch.optim.Adam). Why JS: on vectors of ~20k
+ * parameters TensorFlow.js spends ~20 kernels (~250 us on WASM) per step, nearly all of it
+ * dispatch; here it is one read-back of the gradient, one loop and one upload (~60 us). The
+ * optional global-norm clip (torch's clip_grad_norm_) is done in the same pass.
+ * Checkpoints keep tf.train.adam's slot format (OptimizerState: iterations, `<var>/m`, `<var>/v`).
+ */
 export class FlatAdam implements FlatOptimizer {
-  readonly adam: ScheduledAdam;
-  constructor(learningRate: number, epsilon = 1e-5) {
-    this.adam = new ScheduledAdam(learningRate, epsilon);
-  }
+  private m: Float32Array | null = null;
+  private v: Float32Array | null = null;
+  private t = 0;
+  /** beta1^t and beta2^t as tf.train.adam keeps them (float32, one multiplication per step). */
+  private accBeta1 = 1;
+  private accBeta2 = 1;
+  /** Slot names restored from a checkpoint (kept on saving again, as tf.train.adam does). */
+  private slotNames: [string, string] | null = null;
+
+  constructor(private learningRate: number, readonly epsilon = 1e-5, readonly beta1 = 0.9, readonly beta2 = 0.999) {}
+
   setLearningRate(value: number): void {
-    this.adam.setLearningRate(value);
+    this.learningRate = value;
   }
+
+  getLearningRate(): number {
+    return this.learningRate;
+  }
+
   step(param: tf.Variable, grad: tf.Tensor): void {
-    this.adam.applyGradients([{ name: param.name, tensor: grad }]);
+    this.stepClipped(param, grad, Infinity);
   }
+
+  /**
+   * One Adam step with the gradient first scaled so its L2 norm is at most maxNorm
+   * (coef = maxNorm / (norm + 1e-6) when below 1, as torch.nn.utils.clip_grad_norm_).
+   * Returns the gradient's norm before clipping.
+   */
+  stepClipped(param: tf.Variable, grad: tf.Tensor, maxNorm: number): number {
+    const g = grad.dataSync() as Float32Array;
+    const p = (param.dataSync() as Float32Array).slice();
+    const n = p.length;
+    if (!this.m || this.m.length !== n) {
+      this.m = new Float32Array(n);
+      this.v = new Float32Array(n);
+    }
+    const m = this.m;
+    const v = this.v!;
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += g[i] * g[i];
+    const norm = Math.sqrt(sq);
+    const coef = Number.isFinite(maxNorm) ? Math.min(maxNorm / (norm + 1e-6), 1) : 1;
+    this.t += 1;
+    // Float32 arithmetic in tf.train.adam's order, each operation rounded with Math.fround
+    // (exact: a double-precision +, -, *, / or sqrt of float32 values, rounded once to float32,
+    // is the float32 result), so an unclipped step is bit-identical to TensorFlow.js's.
+    const f = Math.fround;
+    const beta1 = f(this.beta1);
+    const beta2 = f(this.beta2);
+    const oneMinusBeta1 = f(1 - this.beta1);
+    const oneMinusBeta2 = f(1 - this.beta2);
+    const epsilon = f(this.epsilon);
+    const negLr = f(-this.learningRate);
+    // tf keeps beta^t as float32 variables multiplied once per step.
+    this.accBeta1 = f(this.accBeta1 * beta1);
+    this.accBeta2 = f(this.accBeta2 * beta2);
+    const bc1 = f(1 - this.accBeta1);
+    const bc2 = f(1 - this.accBeta2);
+    const scale = f(coef);
+    for (let i = 0; i < n; i++) {
+      const gi = scale === 1 ? g[i] : f(g[i] * scale);
+      const mi = f(f(m[i] * beta1) + f(gi * oneMinusBeta1));
+      const vi = f(f(v[i] * beta2) + f(f(gi * gi) * oneMinusBeta2));
+      m[i] = mi;
+      v[i] = vi;
+      const step = f(f(f(mi / bc1) / f(f(Math.sqrt(f(vi / bc2))) + epsilon)) * negLr);
+      p[i] = f(step + p[i]);
+    }
+    const updated = tf.tensor1d(p);
+    param.assign(updated);
+    updated.dispose();
+    return norm;
+  }
+
+  /** The slots in tf.train.adam's checkpoint format. */
+  saveState(paramName = 'params'): OptimizerState {
+    const [mName, vName] = this.slotNames ?? [`${paramName}/m`, `${paramName}/v`];
+    const weights = this.m ? [
+      { name: mName, value: encodeArray(this.m) },
+      { name: vName, value: encodeArray(this.v!) },
+    ] : [];
+    return { iterations: this.t, weights };
+  }
+
+  /** Restores saveState's (or tf.train.adam's) slots: the iteration count, first and second moments. */
+  loadState(state: OptimizerState, convert: (v: Float32Array) => Float32Array = (v) => v): void {
+    const m = state.weights.find((w) => w.name.endsWith('/m')) ?? state.weights[0];
+    const v = state.weights.find((w) => w.name.endsWith('/v')) ?? state.weights[1];
+    this.t = state.iterations;
+    // As tf.train.adam's setWeights: beta^t recomputed from the iteration count.
+    this.accBeta1 = Math.fround(this.beta1 ** this.t);
+    this.accBeta2 = Math.fround(this.beta2 ** this.t);
+    this.slotNames = m && v ? [m.name, v.name] : null;
+    this.m = m ? convert(decodeFloat32(m.value)).slice() : null;
+    this.v = v ? convert(decodeFloat32(v.value)).slice() : null;
+  }
+
   async save(): Promise<Record<string, unknown>> {
-    return { adam: await saveOptimizer(this.adam), learningRate: this.adam.getLearningRate() };
+    return { adam: this.saveState(), learningRate: this.learningRate };
   }
-  async load(state: unknown): Promise<void> {
+
+  async load(state: unknown, convert?: (v: Float32Array) => Float32Array): Promise<void> {
     const s = (state ?? {}) as Record<string, unknown>;
     if (!isOptimizerState(s.adam)) throw new Error('checkpoint has no Adam state');
-    await loadOptimizer(this.adam, s.adam);
+    this.loadState(s.adam, convert);
     if (typeof s.learningRate === 'number') this.setLearningRate(s.learningRate);
   }
+
   dispose(): void {
-    this.adam.dispose();
+    this.m = null;
+    this.v = null;
   }
 }
 
@@ -69,11 +169,14 @@ export class TorchRmsProp implements FlatOptimizer {
     return Promise.resolve({ square: this.square ? encodeTensor(this.square) : null, learningRate: this.learningRate });
   }
 
-  load(state: unknown): Promise<void> {
+  load(state: unknown, convert: (v: Float32Array) => Float32Array = (v) => v): Promise<void> {
     const s = (state ?? {}) as Record<string, unknown>;
     if (isEncodedArray(s.square)) {
-      if (!this.square) this.square = tf.variable(tf.zeros(s.square.shape), false);
-      assignVariable(this.square, s.square, 'RMSprop square average');
+      const square = convert(decodeFloat32(s.square));
+      this.square?.dispose();
+      const t = tf.tensor1d(square);
+      this.square = tf.variable(t, false);
+      t.dispose();
     }
     if (typeof s.learningRate === 'number') this.learningRate = s.learningRate;
     return Promise.resolve();

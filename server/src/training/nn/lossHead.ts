@@ -24,9 +24,9 @@ export function jsLossGradient(net: ActorCritic, obs: Float32Array, rows: number
   return tf.tidy(() => {
     const obsT = tf.tensor2d(obs, [rows, obsDim]);
     const { grads } = tf.variableGrads(() => {
-      const weights = net.weights();
-      const out = net.forward(obsT, weights);
-      const logStd = weights.logStd;
+      // One custom-gradient node for the whole network (ActorCritic.forwardTrain).
+      const out = net.forwardTrain(obsT);
+      const logStd = net.logStdTensor();
       const lossHead = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
         const head: PolicyHead = {
           distribution, piDim,

@@ -66,7 +66,8 @@ export class DQN extends OffPolicyAlgorithm {
       actionDim: 1,
       bufferSize: hp.buffer_size,
       learningStarts: hp.learning_starts,
-      trainFreq: hp.train_freq,
+      // SB3's TrainFreq: n vectorized steps, or [n, "episode"]: until n episodes have ended.
+      ...(Array.isArray(hp.train_freq) ? { trainFreq: hp.train_freq[0], trainFreqUnit: hp.train_freq[1] } : { trainFreq: hp.train_freq }),
       gradientSteps: hp.gradient_steps,
     });
     this.envId = config.env;

@@ -1,9 +1,12 @@
 /**
- * What A2C, NPG, TRPO and REINFORCE share with PPO's rollout: the (optionally normalized)
- * vectorized env, SB3's MlpPolicy actor-critic (nn/actorCritic.ts), sampling actions in JS,
- * bootstrapping time-limit truncations, the n_steps x n_envs rollout buffer with GAE, the
- * greedy policy for evaluation and the normalization statistics saved with the run.
+ * What the on-policy family (PPO, A2C, NPG, TRPO, REINFORCE, A3C's workers) shares: the
+ * (optionally normalized) vectorized env, SB3's MlpPolicy actor-critic (nn/actorCritic.ts),
+ * one batched forward pass per step for all envs (plain JS for small batches, see
+ * RolloutActor), sampling actions in JS, bootstrapping time-limit truncations, the
+ * n_steps x n_envs rollout buffer with GAE, minibatch gathering, the greedy policy for
+ * evaluation and export, and the common checkpoint state.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../../../schema';
 import { actionDim } from '../../envs/registry';
 import type { BoxSpace } from '../../envs/spaces';
@@ -15,11 +18,10 @@ import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
 import type { FlatOptimizer } from '../../nn/flatOptimizer';
 import { Rng } from '../../rng';
 import type { TrainedPolicy } from '../../types';
-import { assignVariable, encodeTensor, isEncodedArray, loadRngs, saveRngs, type AlgoCheckpoint } from '../checkpoint';
+import { decodeFloat32, encodeArray, encodeTensor, isEncodedArray, loadRngs, saveRngs, type AlgoCheckpoint, type PolicyNetwork } from '../checkpoint';
 import { OnPolicyAlgorithm } from '../onPolicy';
-import { RolloutBuffer } from '../ppo/buffer';
+import { normalize, RolloutBuffer } from '../ppo/buffer';
 import type { PpoMinibatch } from '../ppo/loss';
-import { normalize } from '../ppo/ppo';
 
 export interface RolloutOptions {
   /** Steps per env per rollout (0: the subclass collects its own way, e.g. whole episodes). */
@@ -186,52 +188,79 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
   }
 
   /**
-   * A checkpoint between updates (algos/checkpoint.ts): the flat parameters and their layout,
-   * each optimizer's state, the random streams and the VecNormalize statistics. Nothing of
-   * the rollout is needed: the next update collects a new one.
+   * A checkpoint between updates (algos/checkpoint.ts): the common state, each optimizer's
+   * state and the policy for export. Nothing of the rollout is needed: the next update
+   * collects a new one.
    */
-  protected override async saveAlgoState(): Promise<{ state: Record<string, unknown> }> {
+  protected override async saveAlgoState(): Promise<{ state: Record<string, unknown>; policy: PolicyNetwork }> {
     const optimizers: Record<string, unknown> = {};
     for (const [name, o] of Object.entries(this.checkpointOptimizers())) optimizers[name] = await o.save();
-    return {
-      state: {
-        params: encodeTensor(this.net.params),
-        merged: this.net.merged,
-        optimizers,
-        rng: saveRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }),
-        normalization: this.normalizer?.toJSON() ?? null,
-      },
-    };
+    return { state: { ...this.commonState(), optimizers }, policy: this.policyNetwork() };
   }
 
   protected override async loadAlgoState(checkpoint: AlgoCheckpoint): Promise<void> {
     const s = checkpoint.state;
-    if (!isEncodedArray(s.params)) throw new Error('checkpoint has no network parameters');
-    if (s.merged !== this.net.merged) {
-      throw new Error(`checkpoint was saved with the ${s.merged ? 'merged' : 'separate'} network layout; this backend uses the ${this.net.merged ? 'merged' : 'separate'} one (resume on the backend the run trained with)`);
-    }
-    assignVariable(this.net.params, s.params, 'parameters');
-    this.actor.invalidate();
+    this.loadCommonState(s);
     const optimizers = (s.optimizers ?? {}) as Record<string, unknown>;
     for (const [name, o] of Object.entries(this.checkpointOptimizers())) {
       if (!(name in optimizers)) throw new Error(`checkpoint has no state for the optimizer '${name}'`);
-      await o.load(optimizers[name]);
+      await o.load(optimizers[name], this.convertLayout(s));
     }
+  }
+
+  /** Re-lays out a flat vector saved with a checkpoint's layout (parameters, optimizer slots) for this network. */
+  protected convertLayout(s: Record<string, unknown>): (v: Float32Array) => Float32Array {
+    const savedMerged = s.merged === true;
+    return (v) => this.net.convertLayout(v, savedMerged);
+  }
+
+  /** The flat parameters and their layout (which depends on the backend), the random streams and the VecNormalize statistics. */
+  protected commonState(): Record<string, unknown> {
+    return {
+      params: encodeTensor(this.net.params),
+      merged: this.net.merged,
+      rng: saveRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }),
+      normalization: this.normalizer?.toJSON() ?? null,
+    };
+  }
+
+  /** Restores commonState's part of a checkpoint. */
+  protected loadCommonState(s: Record<string, unknown>): void {
+    if (!isEncodedArray(s.params)) throw new Error('checkpoint has no network parameters');
+    // The merged (block-diagonal) layout is chosen by backend: a checkpoint of the other one
+    // is re-laid out (ActorCritic.convertLayout), so a run can resume on another backend.
+    const params = this.convertLayout(s)(decodeFloat32(s.params));
+    const t = tf.tensor1d(params);
+    this.net.params.assign(t);
+    t.dispose();
+    this.actor.invalidate();
     loadRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }, s.rng);
     if (this.normalizer) {
       const saved = s.normalization as VecNormalizeState | null;
       if (!saved) throw new Error('checkpoint has no normalization statistics, but the config normalizes');
-      const { obsRms, retRms } = this.normalizer.normalizer;
-      obsRms.mean.set(saved.obsRms.mean);
-      obsRms.var.set(saved.obsRms.var);
-      obsRms.count = saved.obsRms.count;
-      retRms.mean.set(saved.retRms.mean);
-      retRms.var.set(saved.retRms.var);
-      retRms.count = saved.retRms.count;
-      // The fresh episodes' first observations, normalized with the restored statistics (as PPO).
-      this.normalizer.obs.set(this.normalizer.originalObs);
-      this.normalizer.normalizer.normalizeObs(this.normalizer.obs, this.normalizer.numEnvs);
+      // The episode in progress at the checkpoint is not saved (SB3 also resets envs when
+      // learning resumes): the fresh episodes' first observations are normalized again.
+      this.normalizer.restore(saved);
     }
+  }
+
+  /** The deterministic policy as plain layers, for the TensorFlow.js export. */
+  protected policyNetwork(): PolicyNetwork {
+    const layers = this.net.actorLayers().map((l) => ({
+      inDim: l.inDim,
+      outDim: l.outDim,
+      activation: l.activation,
+      kernel: encodeArray(l.w, [l.inDim, l.outDim]),
+      bias: encodeArray(l.b, [l.outDim]),
+    }));
+    return {
+      obsDim: this.env.obsDim,
+      distribution: this.net.distribution,
+      actionDim: this.net.piDim,
+      ...(this.actionBounds ? { actionLow: Array.from(this.actionBounds.low), actionHigh: Array.from(this.actionBounds.high) } : {}),
+      layers,
+      ...(this.normalizer ? { normalization: this.normalizer.toJSON() } : {}),
+    };
   }
 
   /** Greedy actions from the current network: argmax logits, or the mean clipped to the Box. */

@@ -87,3 +87,15 @@ export function explainedVariance(yPred: ArrayLike<number>, y: ArrayLike<number>
   }
   return varY === 0 ? Number.NaN : 1 - varD / varY;
 }
+
+/** (A - mean) / (std + 1e-8) with the unbiased std, as torch's .std() in SB3 and CleanRL. */
+export function normalize(x: Float32Array): void {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i];
+  mean /= n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (x[i] - mean) ** 2;
+  const std = Math.sqrt(sq / (n - 1));
+  for (let i = 0; i < n; i++) x[i] = (x[i] - mean) / (std + 1e-8);
+}
