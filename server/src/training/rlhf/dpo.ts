@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../../schema';
 import type { DpoHyperparameters } from '../../schema/rlhf';
 import type { Algorithm } from '../algos/algorithm';
-import { CHECKPOINT_VERSION, type AlgoCheckpoint } from '../algos/checkpoint';
+import type { AlgoCheckpoint } from '../algos/checkpoint';
 import { Rng } from '../rng';
 import type { TrainHooks, TrainResult, TrainedPolicy } from '../types';
 import { loadPreferenceDataset } from './data/jsonl';
@@ -210,15 +210,7 @@ export class DPO implements Algorithm {
   async saveCheckpoint(): Promise<AlgoCheckpoint> {
     const p = this.prepared;
     if (!p) throw new Error('dpo: nothing to checkpoint before training starts');
-    return {
-      version: CHECKPOINT_VERSION,
-      algo: this.config.algo,
-      env: this.config.env,
-      globalStep: p.loop.globalStep,
-      ...p.loop.progress.snapshot(),
-      savedAt: new Date().toISOString(),
-      state: { policy: encodeLm(p.policy), loop: await p.loop.saveState(), evalRng: this.evalRng.getState() },
-    };
+    return p.loop.checkpoint(this.config, { policy: encodeLm(p.policy), evalRng: this.evalRng.getState() });
   }
 
   /** Applied in learn(), once the reference (init_from) and the data are loaded again. */

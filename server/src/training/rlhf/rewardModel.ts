@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../../schema';
 import type { RewardModelHyperparameters } from '../../schema/rewardModel';
 import type { Algorithm } from '../algos/algorithm';
-import { CHECKPOINT_VERSION, type AlgoCheckpoint, type EncodedArray } from '../algos/checkpoint';
+import type { AlgoCheckpoint, EncodedArray } from '../algos/checkpoint';
 import { Rng } from '../rng';
 import type { SampleRow, TrainHooks, TrainResult, TrainedPolicy } from '../types';
 import { loadPreferenceDataset } from './data/jsonl';
@@ -266,15 +266,7 @@ export class RewardModelStage implements Algorithm {
   async saveCheckpoint(): Promise<AlgoCheckpoint> {
     const p = this.prepared;
     if (!p) throw new Error('reward_model: nothing to checkpoint before training starts');
-    return {
-      version: CHECKPOINT_VERSION,
-      algo: this.config.algo,
-      env: this.config.env,
-      globalStep: p.loop.globalStep,
-      ...p.loop.progress.snapshot(),
-      savedAt: new Date().toISOString(),
-      state: { lmConfig: p.rm.lm.cfg, tokenizer: p.rm.tokenizer.spec, weights: encodeWeights(p.rm.lm), head: p.rm.headWeights(), loop: await p.loop.saveState() },
-    };
+    return p.loop.checkpoint(this.config, { lmConfig: p.rm.lm.cfg, tokenizer: p.rm.tokenizer.spec, weights: encodeWeights(p.rm.lm), head: p.rm.headWeights() });
   }
 
   async loadCheckpoint(c: AlgoCheckpoint): Promise<void> {

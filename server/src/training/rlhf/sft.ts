@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../../schema';
 import type { LmHyperparameters } from '../../schema/lm';
 import type { SftHyperparameters } from '../../schema/sft';
 import type { Algorithm } from '../algos/algorithm';
-import { CHECKPOINT_VERSION, decodeFloat32, encodeArray, type AlgoCheckpoint, type EncodedArray } from '../algos/checkpoint';
+import { decodeFloat32, encodeArray, type AlgoCheckpoint, type EncodedArray } from '../algos/checkpoint';
 import { Rng } from '../rng';
 import type { SampleRow, TrainHooks, TrainResult, TrainedPolicy } from '../types';
 import { loadSftDataset, type SftRow } from './data/jsonl';
@@ -206,15 +206,7 @@ export class SftStage implements Algorithm {
   async saveCheckpoint(): Promise<AlgoCheckpoint> {
     const p = this.prepared;
     if (!p) throw new Error('sft: nothing to checkpoint before training starts');
-    return {
-      version: CHECKPOINT_VERSION,
-      algo: this.config.algo,
-      env: this.config.env,
-      globalStep: p.loop.globalStep,
-      ...p.loop.progress.snapshot(),
-      savedAt: new Date().toISOString(),
-      state: { lmConfig: p.lm.cfg, tokenizer: p.tokenizer.spec, weights: encodeWeights(p.lm), loop: await p.loop.saveState(), evalRng: this.evalRng.getState() },
-    };
+    return p.loop.checkpoint(this.config, { lmConfig: p.lm.cfg, tokenizer: p.tokenizer.spec, weights: encodeWeights(p.lm), evalRng: this.evalRng.getState() });
   }
 
   async loadCheckpoint(c: AlgoCheckpoint): Promise<void> {

@@ -13,7 +13,7 @@ import { toSchedule, type Schedule } from '../schedule';
 import { Rng } from '../rng';
 import type { MetricRow, SampleRow, TrainHooks, TrainResult } from '../types';
 import { TrainingProgress, nextCheckpointStep } from '../algos/progress';
-import { isOptimizerState, loadOptimizer, saveOptimizer, loadRngs, saveRngs, type OptimizerState } from '../algos/checkpoint';
+import { CHECKPOINT_VERSION, isOptimizerState, loadOptimizer, saveOptimizer, loadRngs, saveRngs, type AlgoCheckpoint, type OptimizerState } from '../algos/checkpoint';
 import type { ScheduleValue } from '../../schema';
 
 export interface SupervisedSettings {
@@ -79,6 +79,19 @@ export class SupervisedLoop {
 
   private newOrder(): number[] {
     return Array.from(this.shuffleRng.shuffle(Int32Array.from({ length: this.s.nTrain }, (_, i) => i)));
+  }
+
+  /** A checkpoint of a stage on this loop: the shared envelope, the loop's state under `loop`. */
+  async checkpoint(config: { algo: string; env: string }, state: Record<string, unknown>): Promise<AlgoCheckpoint> {
+    return {
+      version: CHECKPOINT_VERSION,
+      algo: config.algo,
+      env: config.env,
+      globalStep: this.globalStep,
+      ...this.progress.snapshot(),
+      savedAt: new Date().toISOString(),
+      state: { ...state, loop: await this.saveState() },
+    };
   }
 
   async saveState(): Promise<LoopState> {
