@@ -107,6 +107,17 @@ describe('rl-lab env', () => {
     const out = execFileSync(process.execPath, [cli, 'env', 'list'], { encoding: 'utf8' });
     assert.match(out, /^MountainCarContinuous-v0 +Box\(2\) +Box\(1\) \[-1, 1\] +90 +999$/m);
     assert.match(out, /^Acrobot-v1 +Box\(6\) +Discrete\(3\) +-100 +500$/m);
+    assert.match(out, /^text\/sort-digits +"sort 5281:" -> "1258"$/m);
+    assert.match(out, /^text\/dataset +text from the experiment's dataset/m);
+  });
+
+  it('env list --json lists the text tasks of the language-model stages', () => {
+    const { text_envs } = JSON.parse(execFileSync(process.execPath, [cli, 'env', 'list', '--json'], { encoding: 'utf8' })) as {
+      text_envs: { id: string; reward_range?: number[]; env_kwargs?: Record<string, number> }[];
+    };
+    assert.deepEqual(text_envs.map((t) => t.id), ['text/sort-digits', 'text/target-sum', 'text/positive-words', 'text/dataset']);
+    assert.deepEqual(text_envs[0].env_kwargs, { min_digits: 3, max_digits: 6 });
+    assert.deepEqual(text_envs[0].reward_range, [0, 1]);
   });
 
   it('bad input: one line on stderr, exit code 2', () => {

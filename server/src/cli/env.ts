@@ -4,6 +4,7 @@
  * our environments with Gymnasium's (issue 3: "rl-lab env replay agrees with Gymnasium to 1e-6").
  */
 import { ENV_IDS, envSpec, makeEnv } from '../training/envs/registry';
+import { TEXT_DATASET_ENV, TEXT_TASK_SPECS } from '../training/rlhf/tasks';
 import type { EnvSpec, Space } from '../training/envs/spaces';
 import { Rng } from '../training/rng';
 import { indexOfOneHot } from '../training/envs/toyText/model';
@@ -56,7 +57,8 @@ export function parseEnvCommand(argv: readonly string[]): EnvCommand {
 export function runEnvCommand(cmd: EnvCommand): number {
   if (cmd.kind === 'env-list') {
     const specs = ENV_IDS.map((id) => envSpec(id));
-    process.stdout.write(cmd.json ? `${JSON.stringify({ envs: specs.map(specJson) })}\n` : listTable(specs));
+    // Text tasks have no Gymnasium spaces, so they get their own list (and table) beside `envs`.
+    process.stdout.write(cmd.json ? `${JSON.stringify({ envs: specs.map(specJson), text_envs: textEnvList() })}\n` : listTable(specs) + textTable());
     return 0;
   }
   const kwargs = cmd.envKwargs === undefined ? {} : parseJson(cmd.envKwargs, '--env-kwargs');
@@ -176,6 +178,24 @@ function describeSpace(s: Space): string {
   return `Box(${s.shape.join('x')})${uniform ? ` [${s.low[0]}, ${s.high[0]}]` : ''}`;
 }
 
+interface TextEnvEntry { id: string; summary: string; example?: { prompt: string; completion: string }; reward?: string; reward_range?: [number, number]; env_kwargs?: Record<string, number> }
+
+/** The language-model stages' `env` ids: the built-in tasks, then text/dataset. */
+function textEnvList(): TextEnvEntry[] {
+  const tasks: TextEnvEntry[] = Object.values(TEXT_TASK_SPECS).map((t) => ({ id: t.id, summary: t.summary, example: t.example, reward: t.reward, reward_range: t.rewardRange, env_kwargs: t.kwargs }));
+  return [...tasks, { id: TEXT_DATASET_ENV, summary: "text from the experiment's dataset: JSONL file (TRL formats); no built-in reward" }];
+}
+
+function textTable(): string {
+  const rows = [['text env (sft, reward_model, ppo_rlhf, dpo, grpo)', 'example'], ...textEnvList().map((t) => [t.id, t.example ? `${JSON.stringify(t.example.prompt)} -> ${JSON.stringify(t.example.completion)}` : t.summary])];
+  return '\n' + alignRows(rows);
+}
+
+function alignRows(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
 function listTable(specs: EnvSpec[]): string {
   const rows = [
     ['id', 'observation', 'action', 'threshold', 'step limit'],
@@ -187,6 +207,5 @@ function listTable(specs: EnvSpec[]): string {
       Number.isFinite(s.maxEpisodeSteps) ? String(s.maxEpisodeSteps) : '-',
     ]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+  return alignRows(rows);
 }
