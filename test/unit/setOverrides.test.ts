@@ -85,4 +85,17 @@ describe('--set reads Python-dict values as the file does', () => {
     assert.match(load(BASE, 'cartpole', ['gamma=[0.9']) as string, /^\d+: override 'gamma=\[0\.9': the value is not valid YAML/);
     assert.match(load(BASE, 'cartpole', ['n_envs=dict(a=1)']) as string, /must be a whole number/);
   });
+
+  it('checks --set env_kwargs against the environment, as the file is checked', () => {
+    const inFile = load(quotedInFile('cartpole', 'env_kwargs', "{'no_such_option': True}"), 'cartpole');
+    assert.equal(typeof inFile, 'string', 'the file form is rejected');
+    const viaSet = load(BASE, 'cartpole', ["env_kwargs={'no_such_option': True}"]);
+    assert.equal(typeof viaSet, 'string', 'the --set form is rejected too');
+    assert.match(viaSet as string, /^\d+: --set env_kwargs: /);
+    assert.ok((viaSet as string).endsWith((inFile as string).replace(/^\d+: /, '')), `same reason: ${String(viaSet)} / ${String(inFile)}`);
+    // Changing env to one that rejects the file's kwargs is caught as well.
+    const lakeKwargs = quotedInFile('lake', 'env_kwargs', "{'is_slippery': False}");
+    assert.equal(typeof load(lakeKwargs, 'lake'), 'object');
+    assert.match(load(lakeKwargs, 'lake', ['env=CartPole-v1']) as string, /--set env_kwargs: /);
+  });
 });

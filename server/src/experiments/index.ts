@@ -16,7 +16,7 @@ import type { ExperimentFileModel, ExperimentModel, Issue } from './model';
 import { parseOverride, readOverride } from './overrides';
 import { parseExperimentFile } from './parse';
 import { resolveConfig, type SettledValue } from './resolve';
-import { validateExperiment, validateFile, experimentAlgo } from './validate';
+import { validateExperiment, validateFile, experimentAlgo, envKwargsProblem } from './validate';
 import { ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
 
 export * from './model';
@@ -125,6 +125,12 @@ export function loadExperimentConfig(
   if (!isAlgoId(algo)) return fail(expLine, `unknown algorithm ${String(algo)} (implemented: ${ALGO_IDS.join(', ')})`, 'algo');
   if (typeof env !== 'string' || !(env in ENV_SPECS || env === CUSTOM_ENV || isTextEnv(env))) {
     return fail(expLine, `RL Lab has no environment '${String(env)}'${didYouMean(String(env), [...ENV_IDS, ...TEXT_ENV_IDS])} (available: ${[...ENV_IDS, ...TEXT_ENV_IDS].join(', ')})`, 'env');
+  }
+  // The file's env_kwargs check is a cross-key one (it needs env), so an override is checked here.
+  if (overridden.has('env_kwargs') || overridden.has('env')) {
+    const kwargs = values.get('env_kwargs');
+    const problem = kwargs && kwargs.value !== null ? envKwargsProblem(env, kwargs.value, kwargs.tree) : undefined;
+    if (problem) return fail(lineOf(file, exp.entries.find((e) => e.key === 'env_kwargs')?.keyRange.start ?? exp.nameRange.start), `--set env_kwargs: ${problem}`, 'env_kwargs');
   }
   const warnings = [...remaining.filter((i) => i.severity === 'warning').map(toError), ...overrideIssues];
   const config = resolveConfig(exp.name, algo, env, values, drawSeed);

@@ -18,6 +18,7 @@ import { closeMatch, didYouMean } from './didYouMean';
 import { checkSweep, SWEEP_KEY } from './sweepCheck';
 import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, IssueFix, OffsetRange } from './model';
 import { HYPERPARAMETERS_KEY } from './parse';
+import type { PyNode } from './pyDict';
 import { ZOO_UNIMPLEMENTED_KEYS, zooUnimplementedMessage } from './zooKeys';
 
 /** The algorithm an experiment trains with, when it names a known one. */
@@ -197,15 +198,25 @@ function checkEnvKwargs(file: ExperimentFileModel, exp: ExperimentModel, issues:
   const env = experimentEnv(file, exp);
   if (!entry || entry.value === null || typeof env !== 'string' || !(env in ENV_SPECS)) return;
   if (issues.some((i) => i.key === 'env_kwargs')) return; // malformed already: reported once
+  const problem = envKwargsProblem(env, entry.value, entry.tree);
+  if (problem) {
+    issues.push({ severity: 'error', message: problem, range: entry.valueRange.end > entry.valueRange.start ? entry.valueRange : entry.keyRange, key: 'env_kwargs' });
+  }
+}
+
+/**
+ * What the environment (a Gymnasium env or a text task) rejects in these env_kwargs, or
+ * undefined. The file's check above and `--set env_kwargs=...` (experiments/index.ts) share it.
+ */
+export function envKwargsProblem(env: string, value: unknown, tree: PyNode | null = null): string | undefined {
+  if (!(env in ENV_SPECS) && !isTextEnv(env)) return undefined;
   try {
-    makeDynamics(env, readEnvKwargs(entry.value, entry.tree).value);
+    const kwargs = readEnvKwargs(value, tree).value;
+    if (env in ENV_SPECS) makeDynamics(env, kwargs);
+    else createTextTask(env, kwargs);
+    return undefined;
   } catch (e) {
-    issues.push({
-      severity: 'error',
-      message: e instanceof Error ? e.message : String(e),
-      range: entry.valueRange.end > entry.valueRange.start ? entry.valueRange : entry.keyRange,
-      key: 'env_kwargs',
-    });
+    return e instanceof Error ? e.message : String(e);
   }
 }
 
