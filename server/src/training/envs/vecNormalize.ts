@@ -178,6 +178,13 @@ export class VecNormalize implements VectorEnv {
    * observations again with them (the envs keep the fresh episodes they were reset to).
    */
   restore(saved: VecNormalizeState): void {
+    this.restoreStats(saved);
+    this.obs.set(this.originalObs);
+    this.normalizer.normalizeObs(this.obs, this.numEnvs);
+  }
+
+  /** Only the running statistics of a checkpoint; the current observations stay as they are. */
+  restoreStats(saved: VecNormalizeState): void {
     const { obsRms, retRms } = this.normalizer;
     obsRms.mean.set(saved.obsRms.mean);
     obsRms.var.set(saved.obsRms.var);
@@ -185,7 +192,5 @@ export class VecNormalize implements VectorEnv {
     retRms.mean.set(saved.retRms.mean);
     retRms.var.set(saved.retRms.var);
     retRms.count = saved.retRms.count;
-    this.obs.set(this.originalObs);
-    this.normalizer.normalizeObs(this.obs, this.numEnvs);
   }
 }

@@ -303,13 +303,7 @@ export abstract class ContinuousOffPolicy extends OffPolicyAlgorithm {
     if (this.normalizer) {
       const saved = s.normalization as VecNormalizeState | null;
       if (!saved) throw new Error('checkpoint has no normalization statistics, but the config normalizes');
-      const { obsRms, retRms } = this.normalizer.normalizer;
-      obsRms.mean.set(saved.obsRms.mean);
-      obsRms.var.set(saved.obsRms.var);
-      obsRms.count = saved.obsRms.count;
-      retRms.mean.set(saved.retRms.mean);
-      retRms.var.set(saved.retRms.var);
-      retRms.count = saved.retRms.count;
+      this.normalizer.restoreStats(saved);
     }
     await this.loadExtraState(s);
     // As DQN: the envs start fresh episodes and the replay buffer refills (OffPolicyAlgorithm.saveAlgoState).
