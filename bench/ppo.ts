@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_NAMES, selectBackend } from '../server/src/training/backends';
 import { train } from '../server/src/training/engine';
+import { wasmKernelsAvailable } from '../server/src/training/nn/wasmKernels/kernels';
 import { cleanRlCartPole } from './configs';
 
 export interface PpoBackendFigures {
@@ -29,6 +30,8 @@ export interface PpoBackendFigures {
   peak_rss_mib: number;
   wall_s: number;
   mean_return_last_20: number | null;
+  /** Where PPO's update ran: the WebAssembly kernels (nn/wasmKernels/, WASM backend) or TensorFlow.js. */
+  update: 'wasm-kernels' | 'tfjs';
 }
 
 export interface PpoBenchResult {
@@ -55,8 +58,12 @@ export function cleanRlSps(): number {
   return cleanRlReference().steps_per_second_median;
 }
 
-/** Steps per backend: 98 updates of 4 x 128 steps; 20 on plain JS, to stay within a minute or so. */
-const DEFAULT_STEPS: Record<string, number> = { 'tensorflow-gpu': 50_176, tensorflow: 50_176, webgpu: 50_176, wasm: 50_176, cpu: 10_240 };
+/**
+ * Steps per backend: CleanRL's whole run (total_timesteps 500,000 = 976 updates of 4 x 128 steps)
+ * where it takes well under a minute; 98 updates on WebGPU and 20 on plain JS, whose steps/s is
+ * steady after the first update, to stay within a minute or so.
+ */
+const DEFAULT_STEPS: Record<string, number> = { 'tensorflow-gpu': 499_712, tensorflow: 499_712, webgpu: 50_176, wasm: 499_712, cpu: 10_240 };
 
 /** Runs the benchmark on every backend (or those given), one child process each. */
 export async function benchPpo(options: { steps?: number; backends?: string[]; log?: (line: string) => void } = {}): Promise<PpoBenchResult> {
@@ -113,6 +120,7 @@ async function childMain(backend: string, steps: number): Promise<ChildOutcome> 
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     wall_s: round((performance.now() - start) / 1000, 1),
     mean_return_last_20: result.meanReturn ?? null,
+    update: backend === 'wasm' && process.env.RL_LAB_WASM_KERNELS !== '0' && wasmKernelsAvailable() ? 'wasm-kernels' : 'tfjs',
   };
 }
 

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DDPG } from '../../server/src/training/algos/ddpg/ddpg';
 import { ActionNoise } from '../../server/src/training/algos/ddpg/actionNoise';
 import type { ContinuousOffPolicy } from '../../server/src/training/algos/ddpg/continuousOffPolicy';
-import { decodeFloat32 } from '../../server/src/training/algos/checkpoint';
+import { runExportedLayers } from '../helpers/exportedPolicy';
 import { SAC } from '../../server/src/training/algos/sac/sac';
 import { entropyCoefficient } from '../../server/src/training/algos/sac/entropy';
 import { sacPendulumSps } from '../../server/src/training/algos/sac/speed';
@@ -22,6 +22,7 @@ import { MlpSet } from '../../server/src/training/nn/mlp';
 import { squashedBackward, squashedSample } from '../../server/src/training/nn/squashedGaussian';
 import { Rng } from '../../server/src/training/rng';
 import { loadExperimentConfig } from '../../server/src/experiments';
+import { diagnostics, editorDocument, hover } from '../../server/src/editor';
 import type { DdpgHyperparameters, ResolvedConfig, SacHyperparameters, Td3Hyperparameters } from '../../server/src/schema';
 
 const root = join(__dirname, '../..');
@@ -243,6 +244,7 @@ describe('training loops', () => {
     ['td3', {}],
     ['sac', {}],
     ['sac', { ent_coef: 0.1, target_update_interval: 2 }],
+    ['sac', { use_sde: true, sde_sample_freq: 3, use_sde_at_warmup: true }],
   ] as const) {
     it(`${algo} ${JSON.stringify(patch)}: the tensor count stays flat across training phases`, () => {
       const algorithm = make(config(algo, { ...patch, learning_starts: 0, gradient_steps: 2 }));
@@ -326,15 +328,7 @@ describe('checkpoints, evaluation and export', () => {
       close(Array.from(restored.policy.actDeterministic(obs)), expected, 1e-6);
       restored.dispose();
       // The exported plain layers: tanh head then the linear map to the bounds.
-      let h = Array.from(obs);
-      for (const layer of saved.policy.layers) {
-        const w = decodeFloat32(layer.kernel);
-        const bias = decodeFloat32(layer.bias);
-        const next = Array.from(bias);
-        for (let o = 0; o < layer.outDim; o++) for (let i = 0; i < layer.inDim; i++) next[o] += h[i] * w[i * layer.outDim + o];
-        h = next.map((v) => (layer.activation === 'relu' ? Math.max(0, v) : layer.activation === 'tanh' ? Math.tanh(v) : v));
-      }
-      close(h, expected, 1e-5);
+      close(runExportedLayers(saved.policy.layers, obs), expected, 1e-5);
       a.dispose();
       b.dispose();
     });
@@ -380,7 +374,7 @@ describe('RL Baselines3 Zoo files', () => {
     assert.equal(hp.policy_delay, 2);
   });
 
-  it("sac.yml's Pendulum-v1 and MountainCarContinuous-v0 (ent_coef a number, gSDE accepted)", () => {
+  it("sac.yml's Pendulum-v1 and MountainCarContinuous-v0 (ent_coef a number, gSDE on)", () => {
     const p = zoo('sac', 'Pendulum-v1');
     assert.equal((p.hyperparameters as SacHyperparameters).ent_coef, 'auto');
     assert.deepEqual(p.policy_kwargs.net_arch.pi, [256, 256]);
@@ -388,6 +382,7 @@ describe('RL Baselines3 Zoo files', () => {
     const m = zoo('sac', 'MountainCarContinuous-v0').hyperparameters as SacHyperparameters;
     assert.equal(m.ent_coef, 0.1);
     assert.equal(m.train_freq, 32);
+    assert.equal(m.use_sde, true);
   });
 
   it("net_arch dict(pi=[...], qf=[...]) sizes the actor and the critics separately", async () => {
@@ -400,6 +395,34 @@ describe('RL Baselines3 Zoo files', () => {
     assert.deepEqual(s.actor.layers.map((l) => l.outDim), [8, 2]);
     assert.deepEqual(s.critic.layers.map((l) => [l.inDim, l.outDim]), [[4, 12], [12, 4], [4, 1]]);
     sac.dispose();
+  });
+
+  it('rejects gSDE keys for DDPG and TD3 (SB3 has none there) with an error naming the key and why, in files, Zoo files and --set', () => {
+    const load = (text: string, path = '/ws/x.rl.yaml', overrides: string[] = []) => loadExperimentConfig(text, path, 'e', overrides);
+    for (const algo of ['ddpg', 'td3'] as const) {
+      for (const key of ['use_sde', 'sde_sample_freq', 'use_sde_at_warmup']) {
+        const loaded = load(`e:\n  algo: ${algo}\n  env: Pendulum-v1\n  ${key}: ${key === 'sde_sample_freq' ? 4 : 'true'}\n`);
+        assert.ok('error' in loaded, `${algo} ${key} was accepted`);
+        assert.equal(loaded.error.key, key);
+        assert.equal(loaded.error.line, 4);
+        assert.match(loaded.error.message, new RegExp(`'${key}' is not a ${algo.toUpperCase()} setting: .*gSDE.*action noise`));
+      }
+      // An RL Baselines3 Zoo file (algo from the file name) and a command-line override.
+      const zoo = loadExperimentConfig('Pendulum-v1:\n  n_timesteps: 1000\n  use_sde: True\n', `/ws/hyperparams/${algo}.yml`, 'Pendulum-v1');
+      assert.ok('error' in zoo && zoo.error.key === 'use_sde' && /not a (DDPG|TD3) setting/.test(zoo.error.message));
+      const set = load(`e:\n  algo: ${algo}\n  env: Pendulum-v1\n`, '/ws/x.rl.yaml', ['use_sde=true']);
+      assert.ok('error' in set && set.error.key === 'use_sde' && /^--set use_sde: 'use_sde' is not a/.test(set.error.message), JSON.stringify(set));
+    }
+    // SAC takes them.
+    const sac = load('e:\n  algo: sac\n  env: Pendulum-v1\n  use_sde: true\n  sde_sample_freq: 4\n  use_sde_at_warmup: true\n');
+    assert.ok('config' in sac && sac.warnings.length === 0, JSON.stringify(sac));
+    // The editor says the same: an error diagnostic, and a hover with the reason.
+    const text = 'e:\n  algo: td3\n  env: Pendulum-v1\n  use_sde: true\n';
+    const doc = editorDocument(text, 'file:///ws/x.rl.yaml');
+    const diag = diagnostics(doc).find((d) => /use_sde/.test(typeof d.message === 'string' ? d.message : d.message.value));
+    assert.equal(diag?.severity, 1);
+    const h = hover(doc, { line: 3, character: 4 });
+    assert.ok(h && typeof h.contents === 'object' && 'value' in h.contents && /not a TD3 setting/.test(h.contents.value), JSON.stringify(h));
   });
 
   it('rejects a discrete action space and a bad ent_coef with clear messages', () => {

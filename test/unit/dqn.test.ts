@@ -171,12 +171,13 @@ describe('Q-network', () => {
 describe('DQN', () => {
   it('updates the target network every target_update_interval env steps (over all envs)', () => {
     const dqn = new DQN(config({ target_update_interval: 8, train_freq: 1, gradient_steps: 1, learning_starts: 0 }));
-    const internals = dqn as unknown as { net: QNetwork; globalStep: number };
+    // updateTarget() moves the target of whichever update path runs (WebAssembly or TensorFlow.js).
+    const internals = dqn as unknown as { updateTarget(): void; globalStep: number };
     const steps: number[] = [];
-    const update = internals.net.updateTarget.bind(internals.net);
-    internals.net.updateTarget = (tau: number) => {
+    const update = internals.updateTarget.bind(dqn);
+    internals.updateTarget = () => {
       steps.push(internals.globalStep);
-      update(tau);
+      update();
     };
     for (let i = 0; i < 20; i++) dqn.iteration();
     // 2 envs: every 4 vectorized steps = every 8 env steps.

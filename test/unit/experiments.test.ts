@@ -168,13 +168,14 @@ describe('parsing RL Baselines3 Zoo files', () => {
     assert.equal(zoo.algo, 'ppo');
   });
 
-  it('warns (never errors) about keys RL Lab does not implement, naming the key', () => {
+  it('reads Zoo\'s Pendulum-v1 entry without warnings: gSDE (use_sde, sde_sample_freq) is implemented', () => {
     const pendulum = issuesOf(ZOO, ZOO_PATH, 'Pendulum-v1');
-    assert.deepEqual(pendulum.map((i) => [i.severity, i.key]), [['warning', 'use_sde'], ['warning', 'sde_sample_freq']]);
+    assert.deepEqual(pendulum, []);
     const r = loadExperimentConfig(ZOO, ZOO_PATH, 'Pendulum-v1');
     assert.ok('config' in r);
-    assert.deepEqual(r.warnings.map((w) => w.key), ['use_sde', 'sde_sample_freq']);
-    assert.deepEqual(r.warnings.map((w) => w.line), [44, 45]);
+    assert.deepEqual(r.warnings, []);
+    const hp = r.config.hyperparameters as { use_sde?: boolean; sde_sample_freq?: number };
+    assert.deepEqual([hp.use_sde, hp.sde_sample_freq], [true, 4]);
     // `normalize: true` is implemented: SB3's VecNormalize defaults with the file's gamma.
     assert.deepEqual(r.config.normalize, { norm_obs: true, norm_reward: true, clip_obs: 10, clip_reward: 10, gamma: 0.9, epsilon: 1e-8 });
   });
@@ -297,6 +298,8 @@ describe('loadExperimentConfig', () => {
         ppo_mode: 'clip',
         kl_coef: 1,
         kl_target: 0.01,
+        use_sde: false,
+        sde_sample_freq: -1,
       },
     });
   });

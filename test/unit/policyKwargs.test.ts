@@ -73,9 +73,12 @@ describe('policy_kwargs interpretation', () => {
     const messages = (text: string) => read(text).issues.map((i) => `${i.severity}: ${i.message}`);
     assert.deepEqual(messages('dict(activation_fn=nn.ELU)'), ['error: activation_fn nn.ELU is not supported; use nn.Tanh or nn.ReLU']);
     assert.deepEqual(messages('dict(activation_fn=os.system)'), ['error: activation_fn os.system is not supported; use nn.Tanh or nn.ReLU']);
-    assert.deepEqual(messages('dict(net_arh=[64])'), [
-      "error: unsupported policy_kwargs entry 'net_arh' — did you mean 'net_arch'?; supported: net_arch, activation_fn, ortho_init, log_std_init",
-    ]);
+    const typo = messages('dict(net_arh=[64])');
+    assert.equal(typo.length, 1);
+    assert.match(typo[0], /^error: unsupported policy_kwargs entry 'net_arh' — did you mean 'net_arch'\?; supported: net_arch, activation_fn, ortho_init, log_std_init, full_std, use_expln/);
+    // gSDE's options are read (booleans only).
+    assert.deepEqual(read('dict(full_std=False, use_expln=True)').value, { full_std: false, use_expln: true });
+    assert.match(messages('dict(full_std=1)')[0], /full_std must be True or False/);
     assert.deepEqual(messages('dict(optimizer_kwargs=dict(eps=1e-5))'), ["warning: policy_kwargs 'optimizer_kwargs' is not implemented by RL Lab; it is ignored"]);
     assert.match(messages('dict(net_arch=[64, dict(pi=[32], vf=[32])])')[0], /shared layers/);
     assert.match(messages('dict(net_arch=[64, 0])')[0], /positive whole numbers/);

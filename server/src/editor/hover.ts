@@ -12,6 +12,7 @@ import {
   parseScheduleValue,
   readSweepSummary,
   SWEEP_KEY,
+  unsupportedKeyMessage,
   ZOO_UNIMPLEMENTED_KEYS,
   type EntryModel,
   type ExperimentFileModel,
@@ -49,6 +50,11 @@ export function hover(doc: EditorDocument, position: Position): Hover | null {
     if (target.kind === 'value') markdown = valueMarkdown(target.experiment, target.entry);
     if (!markdown && spec) {
       markdown = paramMarkdown(spec, context);
+      range = target.entry.keyRange;
+    }
+    const unsupported = !markdown ? unsupportedKeyMessage(target.entry.key, algo) : undefined;
+    if (unsupported) {
+      markdown = `**${target.entry.key}**: ${unsupported}.`;
       range = target.entry.keyRange;
     }
     if (!markdown && target.entry.key in ZOO_UNIMPLEMENTED_KEYS) {

@@ -17,7 +17,7 @@ import { parseOverride, readOverride } from './overrides';
 import { parseExperimentFile } from './parse';
 import { resolveConfig, type SettledValue } from './resolve';
 import { validateExperiment, validateFile, experimentAlgo, envKwargsProblem } from './validate';
-import { ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
+import { unsupportedKeyMessage, ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
 
 export * from './model';
 export { parseExperimentFile, isTemplateName, HYPERPARAMETERS_KEY } from './parse';
@@ -28,7 +28,7 @@ export { parseScheduleValue, type ParsedSchedule } from './schedule';
 export { readPolicyKwargs, rangeText, formatDefault } from './checkValue';
 export { parsePyLiteral, PyParseError, type PyNode } from './pyDict';
 export { interpretPolicyKwargs, POLICY_KWARGS_KEYS } from './policyKwargs';
-export { ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
+export { unsupportedKeyMessage, ZOO_UNIMPLEMENTED_KEYS } from './zooKeys';
 export { SWEEP_KEY, SWEEP_METHODS, readSweepSummary, type SweepSummary } from './sweepCheck';
 export { expandSweep, planSweep, readSweep, sweepConfigs, sweepSize, trialOverrides, MAX_SWEEP_RUNS, type SweepTrial } from './sweep';
 export { nearestValid } from './checkValue';
@@ -102,6 +102,8 @@ export function loadExperimentConfig(
     const algo = o.key === 'algo' && isAlgoId(o.value) ? o.value : experimentAlgo(file, exp);
     const spec = paramSpec(algo, o.key);
     if (!spec) {
+      const unsupported = unsupportedKeyMessage(o.key, algo);
+      if (unsupported) return fail(line, `--set ${o.key}: ${unsupported}`, o.key);
       if (o.key in ZOO_UNIMPLEMENTED_KEYS) continue;
       const known = algo ? paramsFor(algo).map((p) => p.key) : allParamKeys();
       return fail(line, `--set: unknown key '${o.key}'${didYouMean(o.key, known)}`, o.key);

@@ -25,14 +25,15 @@ export const POLICY_KWARGS_KEYS: Readonly<Record<string, string>> = {
   activation_fn: 'Hidden-layer activation: nn.Tanh or nn.ReLU',
   ortho_init: 'Orthogonal initialisation of the weights (true/false)',
   log_std_init: 'Initial log standard deviation of a Gaussian policy',
+  full_std: 'gSDE: a log std per latent feature and action dimension (True) or per latent feature (False)',
+  use_expln: 'gSDE: std = exp(x) below 0 and log1p(x) + 1 above, instead of exp(x) (True/False)',
+  clip_mean: 'SAC with gSDE: clip the mean to [-clip_mean, clip_mean] before the tanh (default 2.0; 0: no clip)',
 };
 const SUPPORTED = Object.keys(POLICY_KWARGS_KEYS);
 
 /** Stable-Baselines3 policy options RL Lab accepts but does not act on (yet). */
 const KNOWN_UNIMPLEMENTED = [
   'squash_output',
-  'full_std',
-  'use_expln',
   'optimizer_class',
   'optimizer_kwargs',
   'features_extractor_class',
@@ -75,6 +76,15 @@ export function interpretPolicyKwargs(node: PyNode): KwargsResult {
       case 'log_std_init':
         if (entry.value.kind === 'number') value.log_std_init = entry.value.value;
         else issues.push(err(entry.value, 'log_std_init must be a number'));
+        break;
+      case 'full_std':
+      case 'use_expln':
+        if (entry.value.kind === 'bool') value[entry.key] = entry.value.value;
+        else issues.push(err(entry.value, `${entry.key} must be True or False`));
+        break;
+      case 'clip_mean':
+        if (entry.value.kind === 'number') value.clip_mean = entry.value.value;
+        else issues.push(err(entry.value, 'clip_mean must be a number'));
         break;
       default:
         issues.push(unknownEntry(entry));

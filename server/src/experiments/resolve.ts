@@ -39,6 +39,10 @@ export function resolveConfig(
     activation_fn: given.activation_fn ?? defaults.activation_fn,
     ortho_init: given.ortho_init ?? defaults.ortho_init,
     log_std_init: given.log_std_init ?? defaults.log_std_init,
+    // gSDE's options, recorded only when written (SB3 defaults full_std True, use_expln False).
+    ...(given.full_std !== undefined ? { full_std: given.full_std } : {}),
+    ...(given.use_expln !== undefined ? { use_expln: given.use_expln } : {}),
+    ...(given.clip_mean !== undefined ? { clip_mean: given.clip_mean } : {}),
   };
   const hyperparameters: Record<string, unknown> = {};
   for (const spec of paramsFor(algo).filter((p) => p.algos !== 'all')) hyperparameters[spec.key] = get(spec.key);

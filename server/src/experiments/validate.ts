@@ -19,7 +19,7 @@ import { checkSweep, SWEEP_KEY } from './sweepCheck';
 import type { EntryModel, ExperimentFileModel, ExperimentModel, Issue, IssueFix, OffsetRange } from './model';
 import { HYPERPARAMETERS_KEY } from './parse';
 import type { PyNode } from './pyDict';
-import { ZOO_UNIMPLEMENTED_KEYS, zooUnimplementedMessage } from './zooKeys';
+import { unsupportedKeyMessage, ZOO_UNIMPLEMENTED_KEYS, zooUnimplementedMessage } from './zooKeys';
 
 /** The algorithm an experiment trains with, when it names a known one. */
 export function experimentAlgo(file: ExperimentFileModel, exp: ExperimentModel): AlgoId | undefined {
@@ -132,6 +132,11 @@ function checkEntry(file: ExperimentFileModel, algo: AlgoId | undefined, entry: 
   }
   const spec = paramSpec(algo, entry.key);
   if (!spec) {
+    const unsupported = unsupportedKeyMessage(entry.key, algo);
+    if (unsupported) {
+      issues.push({ severity: 'error', message: unsupported, range: entry.keyRange, key: entry.key });
+      return;
+    }
     if (entry.key in ZOO_UNIMPLEMENTED_KEYS) {
       issues.push({ severity: 'warning', message: zooUnimplementedMessage(entry.key), range: entry.keyRange, key: entry.key });
       return;

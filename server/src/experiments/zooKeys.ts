@@ -1,3 +1,4 @@
+import type { AlgoId } from '../schema';
 /**
  * Keys that RL Baselines3 Zoo files (and Stable-Baselines3 constructors) accept but RL Lab does
  * not act on yet. They load with a warning naming the key rather than an error, so Zoo files
@@ -25,4 +26,28 @@ export const ZOO_UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
 
 export function zooUnimplementedMessage(key: string): string {
   return `'${key}' (${ZOO_UNIMPLEMENTED_KEYS[key]}) is an RL Baselines3 Zoo setting that RL Lab does not implement yet; it is ignored`;
+}
+
+/**
+ * Keys that Stable-Baselines3's constructor of these algorithms does not take (it raises a
+ * TypeError), so RL Lab rejects them with the reason rather than ignoring them: gSDE exists in
+ * SB3's on-policy algorithms and SAC only; DDPG and TD3 explore with action noise, DQN
+ * epsilon-greedily.
+ */
+const UNSUPPORTED_BY_ALGO: Readonly<Record<string, Readonly<Partial<Record<AlgoId, string>>>>> = Object.fromEntries(
+  ['use_sde', 'sde_sample_freq', 'use_sde_at_warmup'].map((key) => [
+    key,
+    {
+      ddpg: 'DDPG explores with action noise (noise_type, noise_std)',
+      td3: 'TD3 explores with action noise (noise_type, noise_std)',
+      dqn: 'DQN explores epsilon-greedily (exploration_fraction, exploration_final_eps)',
+    },
+  ]),
+);
+
+/** Why `key` is rejected for `algo`, or undefined when it is not one of those keys. */
+export function unsupportedKeyMessage(key: string, algo: AlgoId | undefined): string | undefined {
+  const how = algo ? UNSUPPORTED_BY_ALGO[key]?.[algo] : undefined;
+  if (!how) return undefined;
+  return `'${key}' is not a ${algo!.toUpperCase()} setting: generalized State-Dependent Exploration (gSDE) is not part of Stable-Baselines3's ${algo!.toUpperCase()} (it is for sac, ppo, a2c and trpo); ${how}. Remove '${key}'`;
 }

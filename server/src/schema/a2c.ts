@@ -1,6 +1,7 @@
+import { gsdeParams } from './gsde';
 import { PPO_PARAMS } from './ppo';
 import { reuse } from './reuse';
-import type { AlgoId, AlgoSpec, ParamSpec } from './types';
+import type { AlgoSpec, ParamSpec } from './types';
 
 /** Names and defaults follow Stable-Baselines3's A2C, so RL Baselines3 Zoo's a2c.yml runs as it is. */
 export const A2C: AlgoSpec = {
@@ -60,27 +61,5 @@ export const A2C_PARAMS: readonly ParamSpec[] = [
   ...gsdeParams(a2c),
 ];
 
-/** gSDE keys (SB3 names), accepted so RL Baselines3 Zoo files load; not implemented. */
-export function gsdeParams(algos: readonly AlgoId[]): ParamSpec[] {
-  return [
-    {
-      key: 'use_sde',
-      type: 'bool',
-      default: false,
-      summary: 'Generalized State-Dependent Exploration (gSDE).',
-      explanation: 'Accepted so RL Baselines3 Zoo files load; RL Lab samples from the plain diagonal Gaussian.',
-      algos,
-      implemented: false,
-    },
-    {
-      key: 'sde_sample_freq',
-      type: 'int',
-      default: -1,
-      min: -1,
-      summary: 'How often gSDE resamples its noise matrix (-1: once per rollout).',
-      explanation: 'Accepted so RL Baselines3 Zoo files load; unused because use_sde is not implemented.',
-      algos,
-      implemented: false,
-    },
-  ];
-}
+/** gSDE keys: defined in gsde.ts (kept exported here for the schema files that import them from a2c). */
+export { gsdeParams } from './gsde';

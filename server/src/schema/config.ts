@@ -34,9 +34,15 @@ export interface PolicyKwargs {
   activation_fn: Activation;
   ortho_init: boolean;
   log_std_init: number;
+  /** gSDE: a log std per (latent feature, action dim) (true, SB3's default) or per latent feature. */
+  full_std?: boolean;
+  /** gSDE: std = exp(x) below 0, log1p(x) + 1 above, instead of exp(x) (SB3's default false). */
+  use_expln?: boolean;
+  /** SAC with gSDE: the mean is clipped to [-clip_mean, clip_mean] before the tanh (SB3's default 2.0; 0: no clip). */
+  clip_mean?: number;
 }
 
-export interface PpoHyperparameters {
+export interface PpoHyperparameters extends GsdeHyperparameters {
   learning_rate: ScheduleValue;
   n_steps: number;
   batch_size: number;
@@ -58,6 +64,13 @@ export interface PpoHyperparameters {
   kl_target?: number;
 }
 
+/** gSDE (schema/gsde.ts); optional: configs written before gSDE existed have neither. */
+export interface GsdeHyperparameters {
+  use_sde?: boolean;
+  /** -1: resample the exploration matrices once per rollout. */
+  sde_sample_freq?: number;
+}
+
 /** REINFORCE's hyperparameters (see schema/reinforce.ts). */
 export interface ReinforceHyperparameters {
   learning_rate: ScheduleValue;
@@ -73,7 +86,7 @@ export interface ReinforceHyperparameters {
 }
 
 /** A2C's hyperparameters (Stable-Baselines3 names and defaults; see schema/a2c.ts). */
-export interface A2cHyperparameters {
+export interface A2cHyperparameters extends GsdeHyperparameters {
   learning_rate: ScheduleValue;
   n_steps: number;
   gamma: number;
@@ -115,7 +128,7 @@ export interface BcHyperparameters {
 }
 
 /** Natural policy gradient's hyperparameters (sb3-contrib TRPO's names; see schema/npg.ts). */
-export interface NpgHyperparameters {
+export interface NpgHyperparameters extends GsdeHyperparameters {
   /** The critic's Adam step size (the actor's step comes from target_kl). */
   learning_rate: ScheduleValue;
   n_steps: number;

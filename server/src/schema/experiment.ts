@@ -94,9 +94,9 @@ export const EXPERIMENT_PARAMS: readonly ParamSpec[] = [
     key: 'policy_kwargs',
     type: 'policy_kwargs',
     default: { net_arch: { pi: [64, 64], vf: [64, 64] }, activation_fn: 'tanh', ortho_init: true, log_std_init: 0 },
-    summary: 'Network options: net_arch, activation_fn, ortho_init, log_std_init.',
+    summary: 'Network options: net_arch, activation_fn, ortho_init, log_std_init (gSDE: full_std, use_expln, clip_mean).',
     explanation:
-      'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(net_arch=[64, 64], activation_fn=nn.ReLU)"`. The string is parsed as data, never evaluated. `net_arch` is a list of hidden sizes shared by actor and critic (as separate networks), or `dict(pi=[...], vf=[...])`. `activation_fn`: `nn.Tanh` or `nn.ReLU`. `ortho_init`: orthogonal initialisation (gain sqrt(2) for hidden layers, 0.01 for the policy head, 1 for the value head). `log_std_init`: initial log standard deviation of a Gaussian policy. DQN\'s Q-network defaults differ, as in SB3: `net_arch` [64, 64], `nn.ReLU`, PyTorch\'s default initialisation (`ortho_init` false); a list `net_arch` gives its hidden layers.',
+      'A YAML mapping or, as in RL Baselines3 Zoo, a Python-dict string such as `"dict(net_arch=[64, 64], activation_fn=nn.ReLU)"`. The string is parsed as data, never evaluated. `net_arch` is a list of hidden sizes shared by actor and critic (as separate networks), or `dict(pi=[...], vf=[...])`. `activation_fn`: `nn.Tanh` or `nn.ReLU`. `ortho_init`: orthogonal initialisation (gain sqrt(2) for hidden layers, 0.01 for the policy head, 1 for the value head). `log_std_init`: initial log standard deviation of a Gaussian policy (with gSDE, `use_sde`, of every entry of its log-std matrix). `full_std` (gSDE, default True): one log std per latent feature and action dimension, or per latent feature only; `use_expln` (gSDE, default False): std = exp(x) below 0 and log1p(x) + 1 above instead of exp(x); `clip_mean` (SAC with gSDE, default 2.0): the mean action is clipped to [-clip_mean, clip_mean] before the tanh squash. DQN\'s Q-network defaults differ, as in SB3: `net_arch` [64, 64], `nn.ReLU`, PyTorch\'s default initialisation (`ortho_init` false); a list `net_arch` gives its hidden layers.',
     algos: 'all',
   },
   {

@@ -1,3 +1,4 @@
+import { gsdeParams } from './gsde';
 import type { AlgoSpec, ParamSpec } from './types';
 
 /** Names and defaults follow Stable-Baselines3's PPO, so RL Baselines3 Zoo files run as they are. */
@@ -213,4 +214,5 @@ export const PPO_PARAMS: readonly ParamSpec[] = [
     formula: 'd < d_targ / 1.5  =>  beta / 2;   d > d_targ * 1.5  =>  beta * 2',
     algos: ppo,
   },
+  ...gsdeParams(ppo),
 ];

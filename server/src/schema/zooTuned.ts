@@ -49,6 +49,21 @@ export const ZOO_TUNED: Readonly<Record<string, Readonly<Record<string, Readonly
       sde_sample_freq: 16, policy_kwargs: 'dict(log_std_init=0.0, ortho_init=False)',
     },
   },
+  trpo: {
+    'CartPole-v1': {
+      n_envs: 2, n_timesteps: 1e5, policy: 'MlpPolicy', n_steps: 512, batch_size: 512, cg_damping: 1e-3, gae_lambda: 0.98,
+      gamma: 0.99, learning_rate: 1e-3, n_critic_updates: 20,
+    },
+    'Pendulum-v1': { n_envs: 2, n_timesteps: 1e5, policy: 'MlpPolicy', n_steps: 1024, gamma: 0.9, n_critic_updates: 15, use_sde: true, sde_sample_freq: 4 },
+    'LunarLander-v3': {
+      n_envs: 2, n_timesteps: 2e5, policy: 'MlpPolicy', n_steps: 512, cg_damping: 0.01, gae_lambda: 0.98, gamma: 0.99,
+      learning_rate: 1e-3, n_critic_updates: 15,
+    },
+    'LunarLanderContinuous-v3': { normalize: true, n_envs: 2, n_timesteps: 1e5, policy: 'MlpPolicy', n_steps: 1024, n_critic_updates: 20 },
+    'Acrobot-v1': { normalize: true, n_envs: 2, n_timesteps: 1e5, policy: 'MlpPolicy', n_steps: 1024 },
+    'MountainCar-v0': { normalize: true, n_envs: 2, n_timesteps: 1e5, policy: 'MlpPolicy', n_steps: 1024, n_critic_updates: 20 },
+    'MountainCarContinuous-v0': { normalize: true, n_envs: 2, n_timesteps: 50000, policy: 'MlpPolicy', use_sde: true, sde_sample_freq: 4 },
+  },
   dqn: {
     'CartPole-v1': {
       n_timesteps: 2e5, policy: 'MlpPolicy', learning_rate: 2.5e-4, batch_size: 512, buffer_size: 100000, learning_starts: 0,

@@ -81,6 +81,12 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
   /** After every vectorized env step (target-network updates, schedules). */
   protected onStep(): void {}
 
+  /**
+   * Before each vectorized step of a collection phase, `collected` steps into it (0: the phase
+   * starts); SAC's gSDE resamples its exploration matrices here (SB3 collect_rollouts).
+   */
+  protected beforeCollectStep(_collected: number): void {}
+
   /** Values logged with every row at its step (epsilon, learning rate). */
   protected scheduleMetrics(_progressRemaining: number): Record<string, number> {
     return {};
@@ -168,6 +174,7 @@ export abstract class OffPolicyAlgorithm implements Checkpointable {
     let episodes = 0; // episodes ended this phase
     while ((byEpisode ? episodes : collected) < this.trainFreq && this.globalStep < this.totalTimesteps) {
       this.prevObs.set(env.obs);
+      this.beforeCollectStep(collected);
       if (this.globalStep < this.learningStarts) this.randomActions(this.actions);
       else this.selectActions(env.obs, this.actions, this.progressRemaining());
       env.step(this.actions, this.actionDim);

@@ -85,11 +85,14 @@ export class ReplayBuffer {
     const n = this.size;
     if (n === 0) throw new Error('cannot sample from an empty replay buffer');
     const { obsDim, actionDim } = this;
+    // Element loops, not set(subarray()): rows are a few floats, and a subarray is an allocation.
     for (let j = 0; j < batchSize; j++) {
       const k = rng.int(n);
-      out.obs.set(this.obs.subarray(k * obsDim, (k + 1) * obsDim), j * obsDim);
-      out.nextObs.set(this.nextObs.subarray(k * obsDim, (k + 1) * obsDim), j * obsDim);
-      out.actions.set(this.actions.subarray(k * actionDim, (k + 1) * actionDim), j * actionDim);
+      for (let i = 0, src = k * obsDim, dst = j * obsDim; i < obsDim; i++) {
+        out.obs[dst + i] = this.obs[src + i];
+        out.nextObs[dst + i] = this.nextObs[src + i];
+      }
+      for (let i = 0, src = k * actionDim, dst = j * actionDim; i < actionDim; i++) out.actions[dst + i] = this.actions[src + i];
       out.rewards[j] = this.rewards[k];
       out.dones[j] = this.dones[k];
     }

@@ -20,8 +20,10 @@ import type { Activation, PolicyKwargs } from '../../schema';
 import type { Space } from '../envs/spaces';
 import { Rng } from '../rng';
 import { dense, denseForward, type LayerActivation } from './dense';
+import { gsdeLogStdSize, type GsdeOptions } from './gsde';
 import { orthogonal, torchDefaultLinear } from './init';
-import { PlainMlp, type PlainLayer } from './jsMlp';
+import { type PlainLayer } from './jsMlp';
+import { inferenceMlp, type InferenceMlp } from './wasmKernels/inferenceMlp';
 
 export type DistributionKind = 'categorical' | 'gaussian';
 
@@ -42,6 +44,13 @@ export class ActorCritic {
   readonly distribution: DistributionKind;
   /** Width of the policy head: number of actions (categorical) or action dims (gaussian). */
   readonly piDim: number;
+  /**
+   * gSDE (nn/gsde.ts): the log-std piece is a [latentDim x (piDim or 1)] matrix over the actor's
+   * last hidden layer (latentDim wide) instead of one log std per action dim; null without gSDE.
+   */
+  readonly gsde: (GsdeOptions & { latentDim: number }) | null;
+  /** Entries of the log-std piece (the last piece of params): piDim, the gSDE matrix's, or 0. */
+  readonly logStdSize: number;
   /** True: one block-diagonal network; false: actor then critic. */
   readonly merged: boolean;
   /** Layers in parameter order: merged, or actor's then critic's. */
@@ -56,10 +65,13 @@ export class ActorCritic {
   /** The critic's own layers (before merging), for plain-JS inference. */
   private readonly criticArch: Dense[];
   /** The constructor's arguments (to build the same network in the other layout). */
-  private readonly shape: { obsDim: number; actionSpace: Space; kwargs: PolicyKwargs; rng: Rng };
+  private readonly shape: { obsDim: number; actionSpace: Space; kwargs: PolicyKwargs; rng: Rng; gsde?: GsdeOptions };
 
-  /** `layout.merged` forces the layout (tests); by default it follows the rule below. */
-  constructor(obsDim: number, actionSpace: Space, kwargs: PolicyKwargs, rng: Rng, layout: { merged?: boolean } = {}) {
+  /**
+   * `layout.merged` forces the layout (tests); by default it follows the rule below.
+   * `layout.gsde`: state-dependent exploration for a Box action space (ignored for Discrete).
+   */
+  constructor(obsDim: number, actionSpace: Space, kwargs: PolicyKwargs, rng: Rng, layout: { merged?: boolean; gsde?: GsdeOptions } = {}) {
     this.distribution = actionSpace.kind === 'discrete' ? 'categorical' : 'gaussian';
     this.piDim = actionSpace.kind === 'discrete' ? actionSpace.n : actionSpace.shape.reduce((a, b) => a * b, 1);
     const actor = mlp(obsDim, kwargs.net_arch.pi, this.piDim, kwargs.activation_fn);
@@ -67,7 +79,11 @@ export class ActorCritic {
     this.actorDepth = actor.length;
     this.actorArch = actor;
     this.criticArch = critic;
-    this.shape = { obsDim, actionSpace, kwargs, rng };
+    this.shape = { obsDim, actionSpace, kwargs, rng, gsde: layout.gsde };
+    // gSDE's latent features: the actor's last hidden layer (the observation when it has none).
+    const latentDim = kwargs.net_arch.pi.length ? kwargs.net_arch.pi[kwargs.net_arch.pi.length - 1] : obsDim;
+    this.gsde = layout.gsde && this.distribution === 'gaussian' ? { ...layout.gsde, latentDim } : null;
+    this.logStdSize = this.distribution !== 'gaussian' ? 0 : this.gsde ? gsdeLogStdSize(latentDim, this.piDim, this.gsde.fullStd) : this.piDim;
 
     // Initial values of each network, drawn in JS from the seeded Rng (actor first).
     const init = (layers: Dense[], headGain: number) =>
@@ -120,8 +136,8 @@ export class ActorCritic {
       }
     }
     if (this.distribution === 'gaussian') {
-      pieces.push(new Float32Array(this.piDim).fill(kwargs.log_std_init));
-      mask.push(new Float32Array(this.piDim).fill(1));
+      pieces.push(new Float32Array(this.logStdSize).fill(kwargs.log_std_init));
+      mask.push(new Float32Array(this.logStdSize).fill(1));
     }
 
     this.pieceSizes = pieces.map((p) => p.length);
@@ -233,7 +249,7 @@ export class ActorCritic {
             back(0, this.actorDepth, tf.slice(dOut, [0, 0], [-1, this.piDim]) as tf.Tensor2D);
             back(this.actorDepth, n, tf.slice(dOut, [0, this.piDim], [-1, 1]) as tf.Tensor2D);
           }
-          if (this.distribution === 'gaussian') pieces[pieces.length - 1] = tf.zeros([this.piDim]);
+          if (this.distribution === 'gaussian') pieces[pieces.length - 1] = tf.zeros([this.logStdSize]);
           return [this.maskGradient(tf.concat(pieces))];
         },
       };
@@ -244,7 +260,21 @@ export class ActorCritic {
   /** The log std piece of the parameters (gaussian), differentiable; null for categorical. Call inside tf.tidy. */
   logStdTensor(): tf.Tensor1D | null {
     if (this.distribution !== 'gaussian') return null;
-    return tf.slice(this.params, [this.params.size - this.piDim], [this.piDim]) as tf.Tensor1D;
+    return tf.slice(this.params, [this.params.size - this.logStdSize], [this.logStdSize]) as tf.Tensor1D;
+  }
+
+  /**
+   * gSDE's latent features z(s): the actor's last hidden layer for a batch, [batch, latentDim]
+   * (the observations when the actor has no hidden layer). No gradient is recorded (SB3's
+   * learn_features=False detaches it). Call inside tf.tidy.
+   */
+  actorLatent(obs: tf.Tensor2D, weights: Weights = this.weights()): tf.Tensor2D {
+    const hidden = this.actorDepth - 1;
+    if (hidden === 0) return obs;
+    let h = obs;
+    for (let i = 0; i < hidden; i++) h = denseForward(h, weights.layers[i].w, weights.layers[i].b, this.layers[i].activation);
+    // Merged: the actor's block is the first columns of each hidden layer's output.
+    return this.merged ? (tf.slice(h, [0, 0], [-1, this.actorArch[hidden - 1].outDim]) as tf.Tensor2D) : h;
   }
 
   /** Zeroes the gradient of the merged layout's off-diagonal blocks (they must stay zero). */
@@ -324,7 +354,7 @@ export class ActorCritic {
         return { inDim: l.inDim, outDim: l.outDim, activation: l.activation, w, b };
       });
     const size = this.pieceSizes.reduce((a, b) => a + b, 0);
-    const logStd = this.distribution === 'gaussian' ? flat.slice(size - this.piDim, size) : null;
+    const logStd = this.distribution === 'gaussian' ? flat.slice(size - this.logStdSize, size) : null;
     return { actor: read(this.actorArch, false), critic: read(this.criticArch, true), logStd };
   }
 
@@ -339,7 +369,7 @@ export class ActorCritic {
       });
     write(plain.actor, this.actorArch, false);
     write(plain.critic, this.criticArch, true);
-    if (plain.logStd) flat.set(plain.logStd, size - this.piDim);
+    if (plain.logStd) flat.set(plain.logStd, size - this.logStdSize);
     return flat;
   }
 
@@ -350,7 +380,7 @@ export class ActorCritic {
    */
   convertLayout(vector: Float32Array, fromMerged: boolean): Float32Array {
     if (fromMerged === this.merged) return vector;
-    const other = new ActorCritic(this.shape.obsDim, this.shape.actionSpace, this.shape.kwargs, new Rng(0, 'layout'), { merged: fromMerged });
+    const other = new ActorCritic(this.shape.obsDim, this.shape.actionSpace, this.shape.kwargs, new Rng(0, 'layout'), { merged: fromMerged, gsde: this.shape.gsde });
     try {
       if (other.merged !== fromMerged) throw new Error('the network cannot take the other layout');
       if (vector.length !== other.params.size) throw new Error(`expected ${other.params.size} values in the ${fromMerged ? 'merged' : 'separate'} layout, got ${vector.length}`);
@@ -430,7 +460,9 @@ function concat(parts: Float32Array[]): Float32Array {
  */
 export class RolloutActor {
   private cached: Weights | null = null;
-  private plain: { actor: PlainMlp; critic: PlainMlp; logStd: Float32Array | null } | null = null;
+  private plain: { actor: InferenceMlp; critic: InferenceMlp; logStd: Float32Array | null } | null = null;
+  /** The last invalidated `plain` (its WebAssembly instances are reused for the next weights). */
+  private spare: { actor: InferenceMlp; critic: InferenceMlp } | null = null;
 
   /** `jsMaxMacs`: the largest call (rows x multiply-adds per row) computed in JS; 0 = always TensorFlow.js. */
   constructor(private readonly net: ActorCritic, private readonly jsMaxMacs = defaultJsMaxMacs()) {}
@@ -439,17 +471,31 @@ export class RolloutActor {
   invalidate(): void {
     if (this.cached) tf.dispose(this.cached as unknown as tf.TensorContainer);
     this.cached = null;
+    this.spare = this.plain ?? this.spare;
     this.plain = null;
   }
 
-  /** Writes the policy outputs (piDim per env) into `pi` and the values into `value`. */
-  act(obs: Float32Array, numEnvs: number, obsDim: number, pi: Float32Array, value: Float32Array): void {
+  /**
+   * Writes the policy outputs (piDim per env) into `pi` and the values into `value`; with
+   * `latent`, also gSDE's latent features (the actor's last hidden layer, latentDim per env).
+   */
+  act(obs: Float32Array, numEnvs: number, obsDim: number, pi: Float32Array, value: Float32Array, latent?: Float32Array): void {
     const piDim = this.net.piDim;
     const plain = this.plainFor(numEnvs);
     if (plain) {
       pi.set(plain.actor.forward(obs, numEnvs).subarray(0, numEnvs * piDim));
+      if (latent) {
+        const hidden = plain.actor.layers.length - 1;
+        latent.set(hidden > 0 ? plain.actor.layerOutput(hidden - 1, numEnvs) : obs.subarray(0, numEnvs * obsDim));
+      }
       value.set(plain.critic.forward(obs, numEnvs).subarray(0, numEnvs));
       return;
+    }
+    if (latent) {
+      const weights = this.weights();
+      const z = tf.tidy(() => this.net.actorLatent(tf.tensor2d(obs, [numEnvs, obsDim]), weights));
+      latent.set(z.dataSync() as Float32Array);
+      z.dispose();
     }
     const data = this.forward(obs, numEnvs, obsDim);
     const w = piDim + 1;
@@ -483,11 +529,12 @@ export class RolloutActor {
   }
 
   /** The JS copy of the networks when this call is small enough for JS, else null. */
-  private plainFor(rows: number): { actor: PlainMlp; critic: PlainMlp } | null {
+  private plainFor(rows: number): { actor: InferenceMlp; critic: InferenceMlp } | null {
     if (!this.plain) {
       if (this.jsMaxMacs <= 0) return null;
       const { actor, critic, logStd } = this.net.plainNetworks();
-      this.plain = { actor: new PlainMlp(actor), critic: new PlainMlp(critic), logStd };
+      // PlainMlp's arithmetic on the WASM kernels (bit-identical, faster), or PlainMlp itself.
+      this.plain = { actor: inferenceMlp(actor, this.spare?.actor), critic: inferenceMlp(critic, this.spare?.critic), logStd };
     }
     const macs = rows * (this.plain.actor.macsPerRow + this.plain.critic.macsPerRow);
     return macs <= this.jsMaxMacs ? this.plain : null;

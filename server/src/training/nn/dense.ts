@@ -29,13 +29,16 @@ export function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act
   return (activation === 'tanh' ? fastTanh(z) : activation === 'relu' ? tf.relu(z) : z) as tf.Tensor2D;
 }
 
+/** fastTanh uses the Tanh kernel up to this many elements on WASM (the WASM kernels' update path mirrors it). */
+export const TFJS_TANH_MAX_SIZE = 4096;
+
 /**
  * tanh(z) = 2 sigmoid(2 z) - 1 on WASM, where four cheap kernels beat its slow Tanh kernel on
  * large tensors; elsewhere (plain JS, native) the Tanh kernel is the faster one.
  */
 export function fastTanh(z: tf.Tensor): tf.Tensor {
   // Few elements (a rollout step over a handful of envs): one Tanh kernel is cheaper still.
-  if (tf.getBackend() !== 'wasm' || z.size <= 4096) return tf.tanh(z);
+  if (tf.getBackend() !== 'wasm' || z.size <= TFJS_TANH_MAX_SIZE) return tf.tanh(z);
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(z, 2)), 2), 1);
 }
 

@@ -6,6 +6,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat32, encodeArray, encodeTensor, isEncodedArray, isOptimizerState, type OptimizerState } from '../algos/checkpoint';
 
+/** One Adam step's float32 scalars (FlatAdam.nextStep), in the order the WASM kernel reads them. */
+export interface AdamScalars {
+  scale: number;
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  bc1: number;
+  bc2: number;
+  epsilon: number;
+  negLr: number;
+}
+
 export interface FlatOptimizer {
   setLearningRate(value: number): void;
   /** param <- update(param, grad); does not dispose grad. */
@@ -57,36 +70,30 @@ export class FlatAdam implements FlatOptimizer {
    * Returns the gradient's norm before clipping.
    */
   stepClipped(param: tf.Variable, grad: tf.Tensor, maxNorm: number): number {
-    const g = grad.dataSync() as Float32Array;
     const p = (param.dataSync() as Float32Array).slice();
+    const norm = this.stepClippedArrays(p, grad.dataSync() as Float32Array, maxNorm);
+    const updated = tf.tensor1d(p);
+    param.assign(updated);
+    updated.dispose();
+    return norm;
+  }
+
+  /**
+   * stepClipped on plain arrays: updates the parameters `p` in place from the gradient `g`.
+   * Returns the gradient's norm before clipping. (The WASM kernels' `adam` does the same
+   * arithmetic in their memory, nn/wasmKernels/actorCriticTrainer.ts step().)
+   */
+  stepClippedArrays(p: Float32Array, g: Float32Array, maxNorm: number): number {
     const n = p.length;
-    if (!this.m || this.m.length !== n) {
-      this.m = new Float32Array(n);
-      this.v = new Float32Array(n);
-    }
-    const m = this.m;
-    const v = this.v!;
+    const { m, v } = this.moments(n);
     let sq = 0;
     for (let i = 0; i < n; i++) sq += g[i] * g[i];
     const norm = Math.sqrt(sq);
-    const coef = Number.isFinite(maxNorm) ? Math.min(maxNorm / (norm + 1e-6), 1) : 1;
-    this.t += 1;
+    const { scale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc1, bc2, epsilon, negLr } = this.nextStep(norm, maxNorm);
     // Float32 arithmetic in tf.train.adam's order, each operation rounded with Math.fround
     // (exact: a double-precision +, -, *, / or sqrt of float32 values, rounded once to float32,
     // is the float32 result), so an unclipped step is bit-identical to TensorFlow.js's.
     const f = Math.fround;
-    const beta1 = f(this.beta1);
-    const beta2 = f(this.beta2);
-    const oneMinusBeta1 = f(1 - this.beta1);
-    const oneMinusBeta2 = f(1 - this.beta2);
-    const epsilon = f(this.epsilon);
-    const negLr = f(-this.learningRate);
-    // tf keeps beta^t as float32 variables multiplied once per step.
-    this.accBeta1 = f(this.accBeta1 * beta1);
-    this.accBeta2 = f(this.accBeta2 * beta2);
-    const bc1 = f(1 - this.accBeta1);
-    const bc2 = f(1 - this.accBeta2);
-    const scale = f(coef);
     for (let i = 0; i < n; i++) {
       const gi = scale === 1 ? g[i] : f(g[i] * scale);
       const mi = f(f(m[i] * beta1) + f(gi * oneMinusBeta1));
@@ -96,10 +103,44 @@ export class FlatAdam implements FlatOptimizer {
       const step = f(f(f(mi / bc1) / f(f(Math.sqrt(f(vi / bc2))) + epsilon)) * negLr);
       p[i] = f(step + p[i]);
     }
-    const updated = tf.tensor1d(p);
-    param.assign(updated);
-    updated.dispose();
     return norm;
+  }
+
+  /** The first and second moments for n parameters (zeros before the first step). */
+  moments(n: number): { m: Float32Array; v: Float32Array } {
+    if (!this.m || this.m.length !== n) {
+      this.m = new Float32Array(n);
+      this.v = new Float32Array(n);
+    }
+    return { m: this.m, v: this.v! };
+  }
+
+  /**
+   * Advances the step count and returns the next step's float32 scalars, the gradient scale
+   * of the global-norm clip (coef = maxNorm / (norm + 1e-6) when below 1, as
+   * torch.nn.utils.clip_grad_norm_) included: for stepClippedArrays and for the same
+   * arithmetic done elsewhere (the WASM kernels' `adam`, nn/wasmKernels/kernels.ts).
+   */
+  nextStep(gradNorm: number, maxNorm: number): AdamScalars {
+    const f = Math.fround;
+    const coef = Number.isFinite(maxNorm) ? Math.min(maxNorm / (gradNorm + 1e-6), 1) : 1;
+    this.t += 1;
+    // tf keeps beta^t as float32 variables multiplied once per step.
+    const beta1 = f(this.beta1);
+    const beta2 = f(this.beta2);
+    this.accBeta1 = f(this.accBeta1 * beta1);
+    this.accBeta2 = f(this.accBeta2 * beta2);
+    return {
+      scale: f(coef),
+      beta1,
+      oneMinusBeta1: f(1 - this.beta1),
+      beta2,
+      oneMinusBeta2: f(1 - this.beta2),
+      bc1: f(1 - this.accBeta1),
+      bc2: f(1 - this.accBeta2),
+      epsilon: f(this.epsilon),
+      negLr: f(-this.learningRate),
+    };
   }
 
   /** The slots in tf.train.adam's checkpoint format. */

@@ -121,6 +121,11 @@ export class PlainMlp {
     return this.layers.reduce((n, l) => n + l.inDim * l.outDim, 0);
   }
 
+  /** Layer i's output of the last forward() call (rows x outDim of layer i; a view, valid until the next call). */
+  layerOutput(i: number, rows: number): Float32Array {
+    return this.scratch[i].subarray(0, rows * this.layers[i].outDim);
+  }
+
   /** Runs the chain; returns a view of the last layer's output (valid until the next call). */
   forward(x: Float32Array, rows: number): Float32Array {
     if (rows > this.capacity) {

@@ -122,17 +122,19 @@ export class MlpSet {
    * db = sum_rows dz, dx = dz W^T. `pieces` holds dW and db flattened per layer, in the flat
    * layout's order. `params: false` skips dW/db (a critic
    * differentiated only w.r.t. its action input); `input: true` also returns dLoss/dInput.
-   * Call inside tf.tidy.
+   * `dLatent` adds a gradient w.r.t. the last layer's input (the features SAC's gSDE noise is
+   * computed from, SB3's learn_features). Call inside tf.tidy.
    */
   backward(
     net: MlpWeights,
     cache: MlpCache,
     dOut: tf.Tensor2D,
-    opts: { params: boolean; input: boolean },
+    opts: { params: boolean; input: boolean; dLatent?: tf.Tensor2D },
   ): { pieces: tf.Tensor1D[]; dInput?: tf.Tensor2D } {
     const pieces: tf.Tensor1D[] = [];
     let dy = dOut;
     for (let i = net.length - 1; i >= 0; i--) {
+      if (i === net.length - 2 && opts.dLatent) dy = tf.add(dy, opts.dLatent) as tf.Tensor2D;
       const y = cache.outputs[i];
       const act = this.layers[i].activation;
       // d act / dz: relu' = [y > 0], tanh' = 1 - y^2, linear' = 1
@@ -146,6 +148,7 @@ export class MlpSet {
       }
       if (i > 0 || opts.input) dy = tf.matMul(dz, tf.transpose(net[i].w));
     }
+    if (net.length === 1 && opts.dLatent && opts.input) dy = tf.add(dy, opts.dLatent) as tf.Tensor2D;
     // Collected as (dW, db) from the last layer back: reorder to the flat layout (W0, b0, W1, b1, ...).
     const ordered: tf.Tensor1D[] = [];
     for (let k = pieces.length - 2; k >= 0; k -= 2) ordered.push(pieces[k], pieces[k + 1]);

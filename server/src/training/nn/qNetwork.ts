@@ -141,6 +141,25 @@ export class QNetwork {
     return data;
   }
 
+  /** Each layer's shape and activation, in parameter order (W inDim x outDim row-major, then b). */
+  layerShapes(): { inDim: number; outDim: number; activation: LayerActivation }[] {
+    return this.layers.map((l) => ({ ...l }));
+  }
+
+  /**
+   * Replaces the online and target parameters (flat, this network's layout) — written back by
+   * an update path that keeps them elsewhere (algos/dqn/wasmLearner.ts) — and drops the views.
+   */
+  setParams(online: Float32Array, target: Float32Array): void {
+    tf.tidy(() => {
+      this.params.assign(tf.tensor1d(online));
+      this.targetParams.assign(tf.tensor1d(target));
+    });
+    this.invalidate();
+    if (this.cachedTargetWeights) tf.dispose(this.cachedTargetWeights as unknown as tf.TensorContainer);
+    this.cachedTargetWeights = null;
+  }
+
   /** The online layers' values in JS (checkpoints, export). */
   layerValues(): { inDim: number; outDim: number; activation: LayerActivation; w: Float32Array; b: Float32Array }[] {
     const flat = this.params.dataSync() as Float32Array;

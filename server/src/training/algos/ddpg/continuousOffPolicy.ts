@@ -163,6 +163,11 @@ export abstract class ContinuousOffPolicy extends OffPolicyAlgorithm {
   /** The deterministic action in [-1, 1] from the actor's raw outputs (tanh of the pre-activation or of the mean). */
   protected abstract deterministicFromOutputs(outputs: Float32Array, rows: number, out: Float32Array): void;
 
+  /** A bound c on the actor's first A outputs before the tanh (SAC gSDE's clip_mean); 0: none. */
+  protected exportMeanClip(): number {
+    return 0;
+  }
+
   // ------------------------------------------------------------------ minibatches
   /** A minibatch from the replay buffer as tensors, actions mapped to [-1, 1]. Call inside tf.tidy. */
   protected sampleBatch(): BatchTensors {
@@ -217,18 +222,35 @@ export abstract class ContinuousOffPolicy extends OffPolicyAlgorithm {
   /**
    * The deterministic policy as plain layers for export: the actor's layers with the last one
    * cut to the A action (or mean) columns and a tanh, then one linear layer that maps [-1, 1]
-   * to the Box bounds (diagonal kernel (high - low) / 2, bias (high + low) / 2).
+   * to the Box bounds (diagonal kernel (high - low) / 2, bias (high + low) / 2). A clipped mean
+   * (exportMeanClip() = c > 0) becomes two layers, exactly: clip(x, -c, c) = relu(x + c) - relu(x - c) - c.
    */
   private policyNetwork(): PolicyNetwork {
     const A = this.actDim;
+    const clip = this.exportMeanClip();
     const values = this.actor.layerValues();
-    const layers: PolicyLayer[] = values.map((l, i) => {
+    const layers: PolicyLayer[] = values.flatMap((l, i): PolicyLayer[] => {
       if (i < values.length - 1) {
-        return { inDim: l.inDim, outDim: l.outDim, activation: l.activation, kernel: encodeArray(l.w, [l.inDim, l.outDim]), bias: encodeArray(l.b, [l.outDim]) };
+        return [{ inDim: l.inDim, outDim: l.outDim, activation: l.activation, kernel: encodeArray(l.w, [l.inDim, l.outDim]), bias: encodeArray(l.b, [l.outDim]) }];
       }
       const w = new Float32Array(l.inDim * A);
       for (let r = 0; r < l.inDim; r++) for (let c = 0; c < A; c++) w[r * A + c] = l.w[r * l.outDim + c];
-      return { inDim: l.inDim, outDim: A, activation: 'tanh', kernel: encodeArray(w, [l.inDim, A]), bias: encodeArray(l.b.slice(0, A), [A]) };
+      if (clip <= 0) return [{ inDim: l.inDim, outDim: A, activation: 'tanh', kernel: encodeArray(w, [l.inDim, A]), bias: encodeArray(l.b.slice(0, A), [A]) }];
+      // [x + c | x - c] through relu, then tanh(relu(x + c) - relu(x - c) - c).
+      const w2 = new Float32Array(l.inDim * 2 * A);
+      for (let r = 0; r < l.inDim; r++) for (let c = 0; c < A; c++) w2[r * 2 * A + c] = w2[r * 2 * A + A + c] = w[r * A + c];
+      const b2 = new Float32Array(2 * A);
+      const diff = new Float32Array(2 * A * A);
+      for (let c = 0; c < A; c++) {
+        b2[c] = l.b[c] + clip;
+        b2[A + c] = l.b[c] - clip;
+        diff[c * A + c] = 1;
+        diff[(A + c) * A + c] = -1;
+      }
+      return [
+        { inDim: l.inDim, outDim: 2 * A, activation: 'relu', kernel: encodeArray(w2, [l.inDim, 2 * A]), bias: encodeArray(b2, [2 * A]) },
+        { inDim: 2 * A, outDim: A, activation: 'tanh', kernel: encodeArray(diff, [2 * A, A]), bias: encodeArray(new Float32Array(A).fill(-clip), [A]) },
+      ];
     });
     const kernel = new Float32Array(A * A);
     const bias = new Float32Array(A);

@@ -5,26 +5,29 @@
  * target_update_interval env steps (hard copy, or Polyak averaging with tau < 1), gradient-norm
  * clipping. Options: Double DQN targets (double_q) and a dueling head (dueling).
  *
- * The collection loop, replay buffer and logging cadence are OffPolicyAlgorithm's.
+ * The collection loop, replay buffer and logging cadence are OffPolicyAlgorithm's. The update
+ * and acting run on WebAssembly SIMD kernels (wasmLearner.ts) where they apply; otherwise on
+ * TensorFlow.js (gradientStep below), with the same maths.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hyperparametersOf, type ResolvedConfig } from '../../../schema';
 import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
 import type { VecEnv } from '../../envs/vecEnv';
 import { frozenObsTransform, VecNormalize, type VecNormalizeState } from '../../envs/vecNormalize';
-import { clipByGlobalNorm, ScheduledAdam } from '../../nn/optimizer';
+import { FlatAdam } from '../../nn/flatOptimizer';
 import { QNetwork } from '../../nn/qNetwork';
 import { Rng } from '../../rng';
 import { toSchedule, type Schedule } from '../../schedule';
 import type { TrainedPolicy } from '../../types';
 import {
-  assignVariable, encodeArray, encodeTensor, isEncodedArray, isOptimizerState, loadOptimizer, loadRngs, saveOptimizer, saveRngs,
+  assignVariable, encodeArray, encodeTensor, isEncodedArray, isOptimizerState, loadRngs, saveRngs,
   type AlgoCheckpoint, type PolicyNetwork,
 } from '../checkpoint';
 import { OffPolicyAlgorithm } from '../offPolicy';
 import { emptySample, type ReplaySample } from '../replayBuffer';
 import { linearSchedule } from './exploration';
 import { huberGradient, huberLoss, tdTarget } from './loss';
+import { WasmQLearner } from './wasmLearner';
 
 export class DQN extends OffPolicyAlgorithm {
   // ---- hyperparameters (SB3 names; see server/src/schema/dqn.ts for each one's doc)
@@ -42,7 +45,9 @@ export class DQN extends OffPolicyAlgorithm {
   private readonly vecEnv: VecEnv;
   private readonly normalizer: VecNormalize | null;
   private readonly net: QNetwork;
-  private readonly optimizer: ScheduledAdam;
+  private readonly optimizer: FlatAdam;
+  /** The WebAssembly update/acting path; null = TensorFlow.js (see dqnLearner()). */
+  private readonly learner: WasmQLearner | null;
   private readonly nActions: number;
   private readonly exploreRng: Rng; // epsilon draws and random actions
   private readonly sampleRng: Rng; // replay minibatches
@@ -86,7 +91,8 @@ export class DQN extends OffPolicyAlgorithm {
     this.nActions = space.n;
     this.net = new QNetwork(this.env.obsDim, this.nActions, config.policy_kwargs, Rng.stream(config.seed, 'init'), hp.dueling);
     // PyTorch's default Adam epsilon (1e-8), which SB3's DQN and CleanRL's dqn.py use.
-    this.optimizer = new ScheduledAdam(this.learningRate(1), 1e-8);
+    this.optimizer = new FlatAdam(this.learningRate(1), 1e-8);
+    this.learner = dqnLearner(this.net, this.batchSize, this.env.numEnvs);
     this.exploreRng = Rng.stream(config.seed, 'actions');
     this.sampleRng = Rng.stream(config.seed, 'minibatches');
     this.batch = emptySample(this.batchSize, this.env.obsDim, 1);
@@ -109,7 +115,7 @@ export class DQN extends OffPolicyAlgorithm {
       if (!explore) greedy++;
     }
     if (greedy === 0) return;
-    const q = this.net.qValues(obs, n);
+    const q = this.qValues(obs, n);
     for (let i = 0; i < n; i++) if (out[i] < 0) out[i] = argmaxRow(q, i, this.nActions);
   }
 
@@ -120,19 +126,40 @@ export class DQN extends OffPolicyAlgorithm {
   /** SB3's _on_step: update the target network every target_update_interval env steps. */
   protected override onStep(): void {
     this.envCalls++;
-    if (this.envCalls % this.targetUpdateEvery === 0) this.net.updateTarget(this.tau);
+    if (this.envCalls % this.targetUpdateEvery === 0) this.updateTarget();
+  }
+
+  private updateTarget(): void {
+    if (this.learner) this.learner.updateTarget(this.tau);
+    else this.net.updateTarget(this.tau);
+  }
+
+  /** Q(s, .) of the online network, [rows x nActions] row-major. */
+  private qValues(obs: Float32Array, rows: number): Float32Array {
+    return this.learner ? this.learner.qValues(obs, rows) : this.net.qValues(obs, rows);
   }
 
   // ------------------------------------------------------------------ update
   protected train(gradientSteps: number, progressRemaining: number): Record<string, number> {
     const learningRate = this.learningRate(progressRemaining);
     this.optimizer.setLearningRate(learningRate);
+    if (this.learner) {
+      let lossSum = 0;
+      let qSum = 0;
+      for (let g = 0; g < gradientSteps; g++) {
+        const batch = this.buffer.sample(this.batchSize, this.sampleRng, this.batch);
+        const { loss, qMean } = this.learner.step(batch, this.gamma, this.doubleQ, this.maxGradNorm, this.optimizer);
+        lossSum += loss;
+        qSum += qMean;
+      }
+      return { 'losses/td_loss': lossSum / gradientSteps, 'losses/q_values': qSum / gradientSteps };
+    }
     const losses: tf.Scalar[] = [];
     const qMeans: tf.Scalar[] = [];
     for (let g = 0; g < gradientSteps; g++) {
       const batch = this.buffer.sample(this.batchSize, this.sampleRng, this.batch);
       const { grads, loss, qMean } = this.gradientStep(batch);
-      this.optimizer.applyGradients([{ name: this.net.params.name, tensor: grads }]);
+      this.optimizer.stepClipped(this.net.params, grads, this.maxGradNorm);
       grads.dispose();
       losses.push(loss);
       qMeans.push(qMean);
@@ -149,7 +176,7 @@ export class DQN extends OffPolicyAlgorithm {
 
   /**
    * One minibatch: the TD target from the target network (no gradient), the Huber loss of
-   * Q(s, a) against it, and the clipped gradient w.r.t. the online parameters.
+   * Q(s, a) against it, and the gradient w.r.t. the online parameters (clipped by the optimizer).
    */
   private gradientStep(batch: ReplaySample): { grads: tf.Tensor; loss: tf.Scalar; qMean: tf.Scalar } {
     const { net, batchSize } = this;
@@ -178,7 +205,7 @@ export class DQN extends OffPolicyAlgorithm {
         qMean = tf.mean(qTaken) as tf.Scalar;
         return tf.mul(taken, tf.expandDims(huberGradient(diff), 1)) as tf.Tensor2D;
       });
-      return { grads: clipByGlobalNorm(grad, this.maxGradNorm), loss: loss!, qMean: qMean! };
+      return { grads: grad, loss: loss!, qMean: qMean! };
     });
   }
 
@@ -194,7 +221,7 @@ export class DQN extends OffPolicyAlgorithm {
     const action = new Float32Array(1);
     return {
       actDeterministic: (obs) => {
-        action[0] = argmaxRow(this.net.qValues(obs, 1), 0, this.nActions);
+        action[0] = argmaxRow(this.qValues(obs, 1), 0, this.nActions);
         return action;
       },
       ...(this.normalizer ? { transformObs: frozenObsTransform(this.normalizer.toJSON()) } : {}),
@@ -211,10 +238,12 @@ export class DQN extends OffPolicyAlgorithm {
   }
 
   protected override async saveAlgoState(): Promise<{ state: Record<string, unknown>; policy?: PolicyNetwork }> {
+    this.learner?.writeTo(this.optimizer);
     const state: Record<string, unknown> = {
       params: encodeTensor(this.net.params),
       targetParams: encodeTensor(this.net.targetParams),
-      optimizer: await saveOptimizer(this.optimizer),
+      // tf.train.adam's slot format (what this checkpoint held before FlatAdam).
+      optimizer: this.optimizer.saveState('params'),
       rng: saveRngs({ actions: this.exploreRng, minibatches: this.sampleRng, envReset: this.vecEnv.rng }),
       envCalls: this.envCalls,
       normalization: this.normalizer?.toJSON() ?? null,
@@ -231,7 +260,8 @@ export class DQN extends OffPolicyAlgorithm {
     this.net.invalidate();
     this.net.updateTarget(0); // drops cached target views (tau 0 leaves the values as restored)
     if (!isOptimizerState(s.optimizer)) throw new Error('checkpoint has no optimizer state');
-    await loadOptimizer(this.optimizer, s.optimizer);
+    this.optimizer.loadState(s.optimizer);
+    this.learner?.readFrom(this.optimizer);
     loadRngs({ actions: this.exploreRng, minibatches: this.sampleRng, envReset: this.vecEnv.rng }, s.rng);
     if (typeof s.envCalls === 'number') this.envCalls = s.envCalls;
     if (this.normalizer) {
@@ -265,6 +295,18 @@ export class DQN extends OffPolicyAlgorithm {
     this.optimizer.dispose();
     this.net.dispose();
   }
+}
+
+/**
+ * The WebAssembly learner where it applies: on the WASM and plain-JS backends (where
+ * TensorFlow.js's per-kernel overhead dominates these small networks; native and GPU backends
+ * keep their own kernels), unless RL_LAB_WASM_KERNELS=0 (for comparisons), and where the
+ * runtime has WebAssembly SIMD.
+ */
+function dqnLearner(net: QNetwork, batchSize: number, numEnvs: number): WasmQLearner | null {
+  const backend = tf.getBackend();
+  if (process.env.RL_LAB_WASM_KERNELS === '0' || (backend !== 'wasm' && backend !== 'cpu')) return null;
+  return WasmQLearner.create(net, batchSize, numEnvs);
 }
 
 function argmaxRow(q: Float32Array, row: number, n: number): number {

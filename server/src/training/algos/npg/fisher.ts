@@ -5,6 +5,8 @@
  *   M     the Hessian of KL[p_old || p] w.r.t. the outputs at p = p_old:
  *         categorical logits  diag(p) - p p^T;   gaussian means  diag(1 / sigma^2),
  *         gaussian log std    2 per dimension (no cross terms with the means),
+ *         gSDE                the same per row, on log sigma[j, d]; the Jacobian of log sigma
+ *                             w.r.t. the log-std matrix is exact (nn/gsde.ts gsdeLogSigmaJvp),
  *   J^T u one backward pass (nn/lossHead.ts with u as the output gradient).
  * At the old policy the KL's gradient vanishes, so its Hessian is exactly this Gauss-Newton
  * form (Martens 2014, section 9); no double backpropagation is needed. test/unit/npg.test.ts
@@ -12,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActorCritic } from '../../nn/actorCritic';
+import { gsdeLogSigmaJvp } from '../../nn/gsde';
 import { jsLossGradient } from '../../nn/lossHead';
 import type { OldPolicy } from '../pg/head';
 
@@ -52,12 +55,23 @@ export function fisherVectorProduct(ctx: FisherContext, v: Float32Array, damping
       for (let k = 0; k < piDim; k++) pJv += (p[k] /= sum) * jvData[j * piDim + k];
       for (let k = 0; k < piDim; k++) u[j * width + k] = (p[k] * (jvData[j * piDim + k] - pJv)) / rows;
     } else {
-      for (let d = 0; d < piDim; d++) u[j * width + d] = jvData[j * piDim + d] * Math.exp(-2 * old.logStd![d]) / rows;
+      for (let d = 0; d < piDim; d++) {
+        const logSigma = old.rowLogStd ? old.rowLogStd[j * piDim + d] : old.logStd![d];
+        u[j * width + d] = jvData[j * piDim + d] * Math.exp(-2 * logSigma) / rows;
+      }
     }
   }
   // Gaussian log std: d^2 KL / d(log sigma)^2 = 2 at the old policy; log std is the last piece of params.
-  const gradLogStd = net.distribution === 'gaussian' ? Float32Array.from(v.subarray(v.length - piDim), (x) => 2 * x) : null;
-  const jtu = jsLossGradient(net, ctx.obs, rows, ctx.obsDim, () => ({ loss: 0, gradOut: u, gradLogStd }));
+  const vLogStd = v.subarray(v.length - net.logStdSize);
+  const gsde = net.gsde;
+  const gradLogStd = (head: { latent?: Float32Array; logStd: Float32Array | null }): Float32Array | null => {
+    if (net.distribution !== 'gaussian') return null;
+    if (!gsde) return Float32Array.from(vLogStd, (x) => 2 * x);
+    // gSDE: u = M J v on log sigma per row (2 / N each); the loss head applies J^T.
+    const jvSigma = gsdeLogSigmaJvp(head.latent!, rows, gsde.latentDim, head.logStd!, piDim, gsde, vLogStd);
+    return Float32Array.from(jvSigma, (x) => (2 * x) / rows);
+  };
+  const jtu = jsLossGradient(net, ctx.obs, rows, ctx.obsDim, (head) => ({ loss: 0, gradOut: u, gradLogStd: gradLogStd(head) }));
   const out = jtu.dataSync() as Float32Array;
   jtu.dispose();
   const result = new Float32Array(v.length);

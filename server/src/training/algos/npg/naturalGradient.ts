@@ -134,11 +134,15 @@ export class NPG extends ActorCriticBase {
     const rows = Math.ceil(batch.rows / k);
     const subObs = new Float32Array(rows * obsDim);
     const subPi = new Float32Array(rows * piDim);
+    const rowLogStd = batch.old!.rowLogStd;
+    const subLogStd = rowLogStd ? new Float32Array(rows * piDim) : undefined;
     for (let j = 0; j < rows; j++) {
       subObs.set(obs.subarray(j * k * obsDim, (j * k + 1) * obsDim), j * obsDim);
       subPi.set(batch.old!.pi.subarray(j * k * piDim, (j * k + 1) * piDim), j * piDim);
+      for (let d = 0; d < piDim; d++) if (subLogStd) subLogStd[j * piDim + d] = rowLogStd![j * k * piDim + d];
     }
-    return { net: this.net, obs: subObs, rows, obsDim, old: { pi: subPi, logStd: batch.old!.logStd }, mask: this.actorMask };
+    const old = { pi: subPi, logStd: batch.old!.logStd, ...(subLogStd ? { rowLogStd: subLogStd } : {}) };
+    return { net: this.net, obs: subObs, rows, obsDim, old, mask: this.actorMask };
   }
 
   private fitCritic(learningRate: number): number {

@@ -7,7 +7,7 @@
  * evaluation and export, and the common checkpoint state.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedConfig } from '../../../schema';
+import type { GsdeHyperparameters, ResolvedConfig } from '../../../schema';
 import { actionDim } from '../../envs/registry';
 import type { BoxSpace } from '../../envs/spaces';
 import type { TrainingEnv } from '../../envs/trainingEnv';
@@ -15,6 +15,7 @@ import type { VecEnv, VectorEnv } from '../../envs/vecEnv';
 import { frozenObsTransform, VecNormalize, type VecNormalizeState } from '../../envs/vecNormalize';
 import { ActorCritic, RolloutActor } from '../../nn/actorCritic';
 import { sampleCategorical, sampleGaussian } from '../../nn/distributions';
+import { GsdeExploration, gsdeLogSigma, sampleGsdeActions } from '../../nn/gsde';
 import type { FlatOptimizer } from '../../nn/flatOptimizer';
 import { Rng } from '../../rng';
 import type { TrainedPolicy } from '../../types';
@@ -47,8 +48,18 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
   protected readonly actionBounds: BoxSpace | null;
   protected readonly actionRng: Rng;
   protected readonly envId: string;
-  /** Gaussian: the log std the last rollout sampled with (the old policy's). */
+  /** Gaussian: the log std the last rollout sampled with (the old policy's; gSDE: the log-std matrix). */
   protected rolloutLogStd: Float32Array | null = null;
+  /**
+   * gSDE (use_sde, nn/gsde.ts): the per-env exploration matrices, their random stream, the
+   * resampling period (sde_sample_freq, -1 = once per rollout), the latent features of the
+   * current step and the rollout's log sigma per row (buffer.size x piDim, the old policy's).
+   */
+  protected readonly exploration: GsdeExploration | null = null;
+  private readonly sdeRng: Rng;
+  private readonly sdeSampleFreq: number;
+  private readonly latentOut: Float32Array | null = null;
+  protected readonly rolloutLogSigma: Float32Array | null = null;
   // Scratch arrays reused every step.
   protected readonly piOut: Float32Array;
   protected readonly valueOut: Float32Array;
@@ -68,13 +79,27 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
     this.env = this.normalizer ?? vecEnv;
     this.actionDim = actionDim(spec);
     this.actionBounds = spec.actionSpace.kind === 'box' ? spec.actionSpace : null;
-    this.net = new ActorCritic(this.env.obsDim, spec.actionSpace, config.policy_kwargs, Rng.stream(config.seed, 'init'), opts.separateNetworks ? { merged: false } : {});
+    // gSDE, as SB3's ActorCriticPolicy: full_std True and use_expln False unless policy_kwargs say otherwise.
+    const sde = config.hyperparameters as GsdeHyperparameters;
+    const gsde = sde.use_sde ? { fullStd: config.policy_kwargs.full_std ?? true, useExpln: config.policy_kwargs.use_expln ?? false } : undefined;
+    this.net = new ActorCritic(this.env.obsDim, spec.actionSpace, config.policy_kwargs, Rng.stream(config.seed, 'init'), {
+      ...(opts.separateNetworks ? { merged: false } : {}),
+      ...(gsde ? { gsde } : {}),
+    });
     this.actor = new RolloutActor(this.net);
     this.buffer = new RolloutBuffer(this.nSteps, nEnvs, this.env.obsDim, this.actionDim, this.net.piDim);
     this.actionRng = Rng.stream(config.seed, 'actions');
     this.piOut = new Float32Array(nEnvs * this.net.piDim);
     this.valueOut = new Float32Array(nEnvs);
     this.envActions = new Float32Array(nEnvs * this.actionDim);
+    this.sdeRng = Rng.stream(config.seed, 'gsde');
+    this.sdeSampleFreq = sde.sde_sample_freq ?? -1;
+    if (this.net.gsde) {
+      const { latentDim } = this.net.gsde;
+      this.exploration = new GsdeExploration(latentDim, this.net.piDim, this.net.gsde, nEnvs);
+      this.latentOut = new Float32Array(nEnvs * latentDim);
+      this.rolloutLogSigma = new Float32Array(this.buffer.size * this.net.piDim);
+    }
     this.env.reset();
   }
 
@@ -87,16 +112,23 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
    * actions and their log-probabilities at row `offset` of the given arrays, V(s) into
    * valueOut, the policy outputs into piOut, and the actions the env gets (Box: clipped to
    * the bounds, as SB3 does; the raw sample is what the loss needs) into envActions.
+   * gSDE: a = mu + z @ M_env (nn/gsde.ts); `logSigmaOut` receives log sigma per row at `offset`.
    */
-  protected sampleActions(actions: Float32Array, logProbs: Float32Array, offset: number): void {
+  protected sampleActions(actions: Float32Array, logProbs: Float32Array, offset: number, logSigmaOut?: Float32Array): void {
     const { env, net } = this;
     const n = env.numEnvs;
-    this.actor.act(env.obs, n, env.obsDim, this.piOut, this.valueOut);
+    this.actor.act(env.obs, n, env.obsDim, this.piOut, this.valueOut, this.latentOut ?? undefined);
     if (net.distribution === 'categorical') {
       sampleCategorical(this.piOut, n, net.piDim, this.actionRng, actions, logProbs, offset);
       this.envActions.set(actions.subarray(offset, offset + n));
     } else {
-      sampleGaussian(this.piOut, this.rolloutLogStd!, n, net.piDim, this.actionRng, actions, logProbs, offset);
+      if (net.gsde) {
+        const z = this.latentOut!;
+        const logSigma = gsdeLogSigma(z, n, net.gsde.latentDim, this.rolloutLogStd!, net.piDim, net.gsde);
+        sampleGsdeActions(this.piOut, z, n, net.gsde.latentDim, net.piDim, logSigma, this.exploration!.matrices, actions, logProbs, offset, logSigmaOut);
+      } else {
+        sampleGaussian(this.piOut, this.rolloutLogStd!, n, net.piDim, this.actionRng, actions, logProbs, offset);
+      }
       const raw = actions.subarray(offset * this.actionDim, (offset + n) * this.actionDim);
       const { low, high } = this.actionBounds!;
       for (let k = 0; k < raw.length; k++) {
@@ -112,10 +144,13 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
     const n = env.numEnvs;
     const obsDim = env.obsDim;
     this.rolloutLogStd = this.actor.logStd();
+    // gSDE: fresh exploration matrices for every rollout, and every sde_sample_freq steps (SB3).
+    if (this.exploration) this.exploration.resample(this.rolloutLogStd!, this.sdeRng);
     for (let step = 0; step < this.nSteps; step++) {
       const row = step * n;
+      if (this.exploration && this.sdeSampleFreq > 0 && step % this.sdeSampleFreq === 0) this.exploration.resample(this.rolloutLogStd!, this.sdeRng);
       buffer.obs.set(env.obs, row * obsDim);
-      this.sampleActions(buffer.actions, buffer.logProbs, row);
+      this.sampleActions(buffer.actions, buffer.logProbs, row, this.rolloutLogSigma ?? undefined);
       buffer.values.set(this.valueOut, row);
       buffer.pi.set(this.piOut, row * this.net.piDim);
 
@@ -162,13 +197,15 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
       advantages: new Float32Array(m),
       returns: new Float32Array(m),
       oldValues: new Float32Array(m),
-      old: { pi: new Float32Array(m * piDim), logStd: this.rolloutLogStd },
+      old: { pi: new Float32Array(m * piDim), logStd: this.rolloutLogStd, ...(this.rolloutLogSigma ? { rowLogStd: new Float32Array(m * piDim) } : {}) },
     };
+    const oldLogSigma = batch.old!.rowLogStd as Float32Array | undefined;
     for (let j = 0; j < m; j++) {
       const k = rows[j];
       obs.set(buffer.obs.subarray(k * obsDim, (k + 1) * obsDim), j * obsDim);
       batch.actions.set(buffer.actions.subarray(k * actionDim, (k + 1) * actionDim), j * actionDim);
       batch.old!.pi.set(buffer.pi.subarray(k * piDim, (k + 1) * piDim), j * piDim);
+      if (oldLogSigma) oldLogSigma.set(this.rolloutLogSigma!.subarray(k * piDim, (k + 1) * piDim), j * piDim);
       batch.oldLogProbs[j] = buffer.logProbs[k];
       batch.advantages[j] = buffer.advantages[k];
       batch.returns[j] = buffer.returns[k];
@@ -219,9 +256,16 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
     return {
       params: encodeTensor(this.net.params),
       merged: this.net.merged,
-      rng: saveRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }),
+      rng: saveRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.gsdeRngs(), ...this.checkpointRngs() }),
       normalization: this.normalizer?.toJSON() ?? null,
+      // gSDE: the exploration matrices in use (the log-std matrix is part of params).
+      ...(this.exploration ? { gsde: { matrices: encodeArray(this.exploration.matrices, [this.exploration.count, this.exploration.latentDim, this.exploration.actionDim]) } } : {}),
     };
+  }
+
+  /** gSDE's random stream, in checkpoints only when gSDE is on (older checkpoints have none). */
+  private gsdeRngs(): Record<string, Rng> {
+    return this.exploration ? { gsde: this.sdeRng } : {};
   }
 
   /** Restores commonState's part of a checkpoint. */
@@ -234,7 +278,12 @@ export abstract class ActorCriticBase extends OnPolicyAlgorithm {
     this.net.params.assign(t);
     t.dispose();
     this.actor.invalidate();
-    loadRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.checkpointRngs() }, s.rng);
+    loadRngs({ actions: this.actionRng, envReset: this.vecEnv.rng, ...this.gsdeRngs(), ...this.checkpointRngs() }, s.rng);
+    if (this.exploration) {
+      const saved = (s.gsde as { matrices?: unknown } | undefined)?.matrices;
+      if (!isEncodedArray(saved)) throw new Error('checkpoint has no gSDE exploration matrices, but the config uses use_sde');
+      this.exploration.load(decodeFloat32(saved));
+    }
     if (this.normalizer) {
       const saved = s.normalization as VecNormalizeState | null;
       if (!saved) throw new Error('checkpoint has no normalization statistics, but the config normalizes');

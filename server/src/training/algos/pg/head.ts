@@ -16,8 +16,31 @@ export interface PolicyHead {
   piDim: number;
   /** rows x (piDim + 1): [pi outputs..., value] per row. */
   out: Float32Array;
-  /** Gaussian: log std per action dimension. */
+  /** Gaussian: log std per action dimension (gSDE: the log-std parameter matrix, see rowLogStd). */
   logStd: Float32Array | null;
+  /**
+   * gSDE (nn/gsde.ts): log sigma per row and action dimension (rows x piDim), used instead of
+   * logStd. The losses' gradLogStd is then per row too (d loss / d log sigma, rows x piDim);
+   * nn/lossHead.ts chains it into the log-std parameter.
+   */
+  rowLogStd?: ArrayLike<number>;
+  /** gSDE: the latent features rowLogStd was computed from (rows x latentDim). */
+  latent?: Float32Array;
+}
+
+/** log sigma of row j, action dimension d (per row with gSDE, else shared), and where its gradient goes. */
+function sigmaIndex(head: { rowLogStd?: ArrayLike<number> }, piDim: number, j: number, d: number): number {
+  return head.rowLogStd ? j * piDim + d : d;
+}
+
+function logSigmaOf(head: { logStd: Float32Array | null; rowLogStd?: ArrayLike<number> }, piDim: number, j: number, d: number): number {
+  return head.rowLogStd ? head.rowLogStd[j * piDim + d] : head.logStd![d];
+}
+
+/** A zeroed d loss / d log std for the rows: per action dim, per row and dim (gSDE), or null (categorical). */
+export function newLogStdGradient(head: PolicyHead, rows: number): Float32Array | null {
+  if (head.rowLogStd) return new Float32Array(rows * head.piDim);
+  return head.logStd ? new Float32Array(head.piDim) : null;
 }
 
 /** The rollout policy's outputs for the same rows (what the KL is measured from). */
@@ -26,6 +49,8 @@ export interface OldPolicy {
   pi: Float32Array;
   /** Gaussian: the log std the rollout sampled with. */
   logStd: Float32Array | null;
+  /** gSDE: the rollout's log sigma per row (rows x piDim), used instead of logStd. */
+  rowLogStd?: ArrayLike<number>;
 }
 
 /** log softmax of one row of logits into `logP` (numerically stable). */
@@ -57,7 +82,7 @@ export function logProbsAndEntropies(head: PolicyHead, actions: Float32Array, ro
       let lp = 0;
       let h = 0;
       for (let d = 0; d < piDim; d++) {
-        const logStd = head.logStd![d];
+        const logStd = logSigmaOf(head, piDim, j, d);
         const z = (actions[j * piDim + d] - out[o + d]) * Math.exp(-logStd);
         lp += -0.5 * z * z - logStd - 0.5 * LOG_2PI;
         h += 0.5 + 0.5 * LOG_2PI + logStd;
@@ -92,11 +117,11 @@ export function backpropLogProbsAndEntropies(
       }
     } else {
       for (let d = 0; d < piDim; d++) {
-        const logStd = head.logStd![d];
+        const logStd = logSigmaOf(head, piDim, j, d);
         const z = (actions[j * piDim + d] - out[o + d]) * Math.exp(-logStd);
         // d log p / d mu = z / sigma;   d log p / d log sigma = z^2 - 1;   d H_j / d log sigma = 1
         gradOut[o + d] += dLogProb[j] * z * Math.exp(-logStd);
-        gradLogStd![d] += dLogProb[j] * (z * z - 1) + dEntropy;
+        gradLogStd![sigmaIndex(head, piDim, j, d)] += dLogProb[j] * (z * z - 1) + dEntropy;
       }
     }
   }
@@ -132,15 +157,15 @@ export function klFromOld(
     } else {
       let sum = 0;
       for (let d = 0; d < piDim; d++) {
-        const ls0 = old.logStd![d];
-        const ls1 = head.logStd![d];
+        const ls0 = logSigmaOf(old, piDim, j, d);
+        const ls1 = logSigmaOf(head, piDim, j, d);
         const var1 = Math.exp(2 * ls1);
         const diff = out[o + d] - old.pi[j * piDim + d];
         const num = Math.exp(2 * ls0) + diff * diff;
         sum += ls1 - ls0 + num / (2 * var1) - 0.5;
         if (gradOut) {
           gradOut[o + d] += (scale * diff) / var1; // d KL / d m1
-          gradLogStd![d] += scale * (1 - num / var1); // d KL / d log s1
+          gradLogStd![sigmaIndex(head, piDim, j, d)] += scale * (1 - num / var1); // d KL / d log s1
         }
       }
       kl[j] = sum;

@@ -11,7 +11,7 @@
  *     L(theta)  = mean( pi_theta(a|s) / pi_old(a|s) * A )
  *     KL(theta) = mean( KL[pi_old(.|s) || pi_theta(.|s)] )
  */
-import { backpropLogProbsAndEntropies, klFromOld, logProbsAndEntropies, type OldPolicy, type PolicyHead } from './head';
+import { backpropLogProbsAndEntropies, klFromOld, logProbsAndEntropies, newLogStdGradient, type OldPolicy, type PolicyHead } from './head';
 import type { JsLoss } from '../../nn/lossHead';
 
 export interface PgBatch {
@@ -34,7 +34,7 @@ export function policyGradientLoss(head: PolicyHead, batch: PgBatch, c: { entCoe
   const { piDim, out } = head;
   const width = piDim + 1;
   const gradOut = new Float32Array(rows * width);
-  const gradLogStd = head.logStd ? new Float32Array(piDim) : null;
+  const gradLogStd = newLogStdGradient(head, rows);
   const { logProbs, entropies } = logProbsAndEntropies(head, batch.actions, rows);
   let policySum = 0;
   let valueSum = 0;
@@ -65,7 +65,7 @@ export function policyGradientLoss(head: PolicyHead, batch: PgBatch, c: { entCoe
 export function surrogateLoss(head: PolicyHead, batch: { rows: number; actions: Float32Array; oldLogProbs: Float32Array; advantages: Float32Array }): JsLoss & { objective: number; entropy: number } {
   const { rows } = batch;
   const gradOut = new Float32Array(rows * (head.piDim + 1));
-  const gradLogStd = head.logStd ? new Float32Array(head.piDim) : null;
+  const gradLogStd = newLogStdGradient(head, rows);
   const { logProbs, entropies } = logProbsAndEntropies(head, batch.actions, rows);
   let sum = 0;
   let entropy = 0;
@@ -83,7 +83,7 @@ export function surrogateLoss(head: PolicyHead, batch: { rows: number; actions: 
 /** Mean KL[pi_old || pi_theta] over the rows and its gradient. */
 export function meanKlLoss(head: PolicyHead, old: OldPolicy, rows: number): JsLoss {
   const gradOut = new Float32Array(rows * (head.piDim + 1));
-  const gradLogStd = head.logStd ? new Float32Array(head.piDim) : null;
+  const gradLogStd = newLogStdGradient(head, rows);
   const kl = klFromOld(head, old, rows, 1 / rows, gradOut, gradLogStd);
   let mean = 0;
   for (let j = 0; j < rows; j++) mean += kl[j] / rows;
@@ -100,5 +100,5 @@ export function valueLoss(head: PolicyHead, returns: Float32Array, rows: number)
     loss += (err * err) / rows;
     gradOut[j * width + width - 1] = (2 * err) / rows;
   }
-  return { loss, gradOut, gradLogStd: head.logStd ? new Float32Array(head.piDim) : null };
+  return { loss, gradOut, gradLogStd: newLogStdGradient(head, rows) };
 }

@@ -20,7 +20,7 @@
  * (see ppo.ts: a tf.customGrad node feeds this gradient in). Unit tests check the gradient
  * against finite differences.
  */
-import { backpropLogProbsAndEntropies, klFromOld, logProbsAndEntropies, type OldPolicy, type PolicyHead } from '../pg/head';
+import { backpropLogProbsAndEntropies, klFromOld, logProbsAndEntropies, newLogStdGradient, type OldPolicy, type PolicyHead } from '../pg/head';
 
 export type { PolicyHead } from '../pg/head';
 
@@ -81,7 +81,7 @@ export function ppoLoss(head: PolicyHead, batch: PpoMinibatch, c: PpoCoefficient
   const { piDim, out } = head;
   const width = piDim + 1;
   const gradOut = new Float32Array(rows * width);
-  const gradLogStd = head.logStd ? new Float32Array(piDim) : null;
+  const gradLogStd = newLogStdGradient(head, rows); // per row with gSDE
   const { logProbs, entropies } = logProbsAndEntropies(head, batch.actions, rows);
   const penalty = c.klCoef !== undefined;
 

@@ -11,6 +11,7 @@ import { hyperparametersOf, type ResolvedConfig } from '../../../schema';
 import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
 import { FlatAdam, type FlatOptimizer } from '../../nn/flatOptimizer';
 import { jsLossGradient, readHead } from '../../nn/lossHead';
+import { wasmKernelTrainer, type WasmActorCriticTrainer } from '../../nn/wasmKernels/actorCriticTrainer';
 import { klFromOld } from '../pg/head';
 import { adaptKlCoef } from './klPenalty';
 import { Rng } from '../../rng';
@@ -18,7 +19,7 @@ import { toSchedule, type Schedule } from '../../schedule';
 import { isOptimizerState, type AlgoCheckpoint, type PolicyNetwork } from '../checkpoint';
 import { ActorCriticBase } from '../pg/actorCriticBase';
 import { explainedVariance } from './buffer';
-import { ppoLoss, type PpoCoefficients, type PpoLossResult, type PpoStats } from './loss';
+import { ppoLoss, type PolicyHead, type PpoCoefficients, type PpoLossResult, type PpoStats } from './loss';
 
 export { normalize } from './buffer';
 
@@ -41,6 +42,8 @@ export class PPO extends ActorCriticBase {
 
   // ---- state
   private readonly optimizer: FlatAdam;
+  /** The update on WebAssembly SIMD kernels (nn/wasmKernels/), null: through TensorFlow.js. */
+  private readonly kernels: WasmActorCriticTrainer | null;
   private readonly shuffleRng: Rng;
   private readonly indices: Int32Array;
 
@@ -62,6 +65,7 @@ export class PPO extends ActorCriticBase {
     this.klCoef = hp.kl_coef ?? 1;
     // Adam with eps 1e-5 as CleanRL's ppo.py (the PPO paper's code); SB3 uses PyTorch's 1e-8.
     this.optimizer = new FlatAdam(this.learningRate(1), 1e-5);
+    this.kernels = wasmKernelTrainer(this.net);
     this.shuffleRng = Rng.stream(config.seed, 'minibatches');
     this.indices = Int32Array.from({ length: this.buffer.size }, (_, i) => i);
   }
@@ -82,28 +86,40 @@ export class PPO extends ActorCriticBase {
     const sums: Record<string, number> = {};
     let minibatches = 0;
     let stoppedEarly = false;
+    const kernels = this.kernels;
+    kernels?.load(this.optimizer); // parameters and Adam's moments stay in the kernels' memory until commit()
     for (let epoch = 0; epoch < this.nEpochs && !stoppedEarly; epoch++) {
       this.shuffleRng.shuffle(this.indices);
       for (let start = 0; start < this.buffer.size; start += this.batchSize) {
         const mb = this.indices.subarray(start, Math.min(start + this.batchSize, this.buffer.size));
         const { obs, batch } = this.gather(mb, this.normalizeAdvantage);
         let result: PpoLossResult | undefined;
-        // The PPO loss runs in JS (loss.ts) behind a custom-gradient node (nn/lossHead.ts).
-        const grad = jsLossGradient(this.net, obs, mb.length, this.env.obsDim, (head) => (result = ppoLoss(head, batch, coefs)));
+        // The PPO loss runs in JS (loss.ts); the networks' forward and backward pass on the
+        // WASM kernels (nn/wasmKernels/), or in TensorFlow.js behind a custom-gradient node
+        // (nn/lossHead.ts).
+        const lossFn = (head: PolicyHead) => (result = ppoLoss(head, batch, coefs));
+        const grad = kernels ? null : jsLossGradient(this.net, obs, mb.length, this.env.obsDim, lossFn);
+        kernels?.gradient(obs, mb.length, lossFn);
         const stats: PpoStats = result!.stats;
         for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
         minibatches++;
         // SB3: skip this step and the remaining epochs once approx_kl > 1.5 * target_kl.
         if (this.targetKl !== null && stats['losses/approx_kl'] > 1.5 * this.targetKl) {
-          grad.dispose();
+          grad?.dispose();
           stoppedEarly = true;
           break;
         }
-        // Global grad-norm clip and the Adam step, in one pass (nn/flatOptimizer.ts).
-        this.optimizer.stepClipped(this.net.params, grad, this.maxGradNorm);
-        grad.dispose();
+        // Global grad-norm clip and the Adam step, in one pass (nn/flatOptimizer.ts; the
+        // kernels' `adam` does the same float32 arithmetic in their memory).
+        if (kernels) {
+          kernels.step(this.maxGradNorm);
+        } else {
+          this.optimizer.stepClipped(this.net.params, grad!, this.maxGradNorm);
+          grad!.dispose();
+        }
       }
     }
+    kernels?.commit();
     this.actor.invalidate();
 
     // Means over all minibatches of the update, as SB3 logs them.
@@ -127,7 +143,7 @@ export class PPO extends ActorCriticBase {
   private rolloutKl(): number {
     const { buffer } = this;
     const head = readHead(this.net, buffer.obs, buffer.size, this.env.obsDim);
-    const kl = klFromOld(head, { pi: buffer.pi, logStd: this.rolloutLogStd }, buffer.size);
+    const kl = klFromOld(head, { pi: buffer.pi, logStd: this.rolloutLogStd, ...(this.rolloutLogSigma ? { rowLogStd: this.rolloutLogSigma } : {}) }, buffer.size);
     return kl.reduce((a, b) => a + b, 0) / buffer.size;
   }
 

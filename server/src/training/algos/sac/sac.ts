@@ -11,6 +11,11 @@
  *   actor loss = mean( alpha log pi(a~|s) - min_i Q_i(s, a~) )                                      (eq. 7)
  *   every target_update_interval steps: theta' <- tau theta + (1 - tau) theta'
  * alpha is the value before this step's alpha update, for both the target and the actor.
+ *
+ * With use_sde the policy is gSDE's (gsdePolicy.ts, nn/squashedGsde.ts): exploration noise
+ * z(s) @ M from the actor's last hidden layer and a learned log-std matrix, M resampled per
+ * gradient step and per rollout (or every sde_sample_freq steps); use_sde_at_warmup also explores
+ * that way before learning_starts instead of uniformly.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hyperparametersOf, type ResolvedConfig } from '../../../schema';
@@ -18,14 +23,16 @@ import { builtinTrainingEnv, type TrainingEnv } from '../../envs/trainingEnv';
 import { ScheduledAdam } from '../../nn/optimizer';
 import type { MlpCache } from '../../nn/mlp';
 import { squashedBackward, squashedSample, LOG_STD_MAX, LOG_STD_MIN, type SquashedSample } from '../../nn/squashedGaussian';
-import { isOptimizerState, loadOptimizer, saveOptimizer } from '../checkpoint';
+import { gsdeBackward, gsdeMeanValue, type GsdeSample } from '../../nn/squashedGsde';
+import { assignVariable, encodeTensor, isEncodedArray, isOptimizerState, loadOptimizer, saveOptimizer } from '../checkpoint';
 import { ContinuousOffPolicy } from '../ddpg/continuousOffPolicy';
 import { entropyCoefficient } from './entropy';
+import { SacGsde } from './gsdePolicy';
 
-/** The actor's forward pass on a minibatch's states and the squashed sample drawn from it. */
+/** The actor's forward pass on a minibatch's states and the squashed sample drawn from it (gSDE's when use_sde). */
 interface PolicyPass {
   cache: MlpCache;
-  sample: SquashedSample;
+  sample: SquashedSample | GsdeSample;
 }
 
 export class SAC extends ContinuousOffPolicy {
@@ -35,11 +42,19 @@ export class SAC extends ContinuousOffPolicy {
   private readonly fixedAlpha: number | null;
   private readonly logAlpha: tf.Variable<tf.Rank.R1> | null;
   private readonly alphaOptimizer: ScheduledAdam | null;
+  /** gSDE's log-std parameter and exploration matrices; null without use_sde. */
+  private readonly sde: SacGsde | null;
+  private readonly sdeSampleFreq: number;
+  private readonly sdeAtWarmup: boolean;
   private nUpdates = 0;
 
   constructor(config: ResolvedConfig, env: TrainingEnv = builtinTrainingEnv(config)) {
     const hp = hyperparametersOf(config, 'sac');
-    super(config, env, { algo: 'sac', hp, actorOutputsPerAction: 2, nCritics: 2 });
+    // gSDE's actor emits the mean only (its log std is a parameter, not an output).
+    super(config, env, { algo: 'sac', hp, actorOutputsPerAction: hp.use_sde ? 1 : 2, nCritics: 2 });
+    this.sde = hp.use_sde ? new SacGsde(this.actor, this.actDim, this.env.numEnvs, config.policy_kwargs) : null;
+    this.sdeSampleFreq = hp.sde_sample_freq;
+    this.sdeAtWarmup = hp.use_sde_at_warmup;
     this.targetUpdateInterval = hp.target_update_interval;
     const ent = entropyCoefficient(hp.ent_coef, hp.target_entropy, this.actDim);
     this.targetEntropy = ent.targetEntropy;
@@ -52,13 +67,35 @@ export class SAC extends ContinuousOffPolicy {
   // ------------------------------------------------------------------ acting
   protected deterministicFromOutputs(outputs: Float32Array, rows: number, out: Float32Array): void {
     const A = this.actDim;
-    for (let r = 0; r < rows; r++) for (let j = 0; j < A; j++) out[r * A + j] = Math.tanh(outputs[r * 2 * A + j]);
+    const width = this.sde ? A : 2 * A;
+    const clip = this.sde?.options.clipMean ?? 0;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < A; j++) out[r * A + j] = Math.tanh(gsdeMeanValue(outputs[r * width + j], clip));
   }
 
-  /** a = tanh(mean + std * eps): a sample of the squashed Gaussian per env copy. */
+  protected override exportMeanClip(): number {
+    return this.sde?.options.clipMean ?? 0;
+  }
+
+  /** gSDE: new exploration matrices at each rollout's start and every sde_sample_freq steps (SB3 collect_rollouts). */
+  protected override beforeCollectStep(collected: number): void {
+    if (this.sde && (collected === 0 || (this.sdeSampleFreq > 0 && collected % this.sdeSampleFreq === 0))) this.sde.resetRolloutNoise(this.exploreRng);
+  }
+
+  /** The warm-up: uniform in the Box, or gSDE's exploration with use_sde_at_warmup (SB3 _sample_action). */
+  protected override randomActions(out: Float32Array): void {
+    if (this.sde && this.sdeAtWarmup) this.selectActions(this.env.obs, out);
+    else super.randomActions(out);
+  }
+
+  /** a = tanh(mean + std * eps): a sample of the squashed Gaussian per env copy (gSDE: tanh(clip(mean) + z @ M)). */
   protected selectActions(obs: Float32Array, out: Float32Array): void {
     const n = this.env.numEnvs;
     const A = this.actDim;
+    if (this.sde) {
+      this.sde.act(obs, n, this.stepScaled);
+      this.unscale(this.stepScaled, out);
+      return;
+    }
     const outputs = this.actorOutputs(obs, n);
     const scaled = this.stepScaled;
     for (let r = 0; r < n; r++) {
@@ -85,11 +122,13 @@ export class SAC extends ContinuousOffPolicy {
       this.criticOptimizer.applyGradients([{ name: this.critic.params.name, tensor: step.criticGrad }]);
       this.critic.invalidate();
       const actor = this.actorStep(step.obs, step.policy, step.alpha);
-      this.actorOptimizer.applyGradients([{ name: this.actor.params.name, tensor: actor.grad }]);
+      // One Adam over the actor's parameters and gSDE's log std, as SB3's actor.optimizer (always in this order).
+      const sdeGrad = this.sde && actor.logStdGrad ? [{ name: this.sde.logStd.name, tensor: actor.logStdGrad }] : [];
+      this.actorOptimizer.applyGradients([{ name: this.actor.params.name, tensor: actor.grad }, ...sdeGrad]);
       this.actor.invalidate();
       if (this.nUpdates % this.targetUpdateInterval === 0) this.critic.updateTarget(this.tau);
       metrics.push([step.criticLoss, actor.loss, step.qMean, step.alpha, step.alphaLoss, actor.entropy]);
-      tf.dispose([step.obs, step.criticGrad, actor.grad, ...(step.alphaGrad ? [step.alphaGrad] : [])]);
+      tf.dispose([step.obs, step.criticGrad, actor.grad, ...(step.alphaGrad ? [step.alphaGrad] : []), ...(actor.logStdGrad ? [actor.logStdGrad] : [])]);
       tf.dispose(step.policy as unknown as tf.TensorContainer);
     }
     // One read-back per training phase, not per gradient step.
@@ -118,10 +157,13 @@ export class SAC extends ContinuousOffPolicy {
     return tidy(() => {
       const { obs, actions, rewards, dones, nextObs } = this.sampleBatch();
       const B = this.batchSize;
-      const eps = this.standardNormal(B, this.actDim);
       const actorW = this.actor.currentWeights()[0];
+      // gSDE: one exploration matrix per gradient step, shared by the samples on s and s' (SB3 reset_noise()).
+      const sdeEps = this.sde ? this.standardNormal(this.sde.latentDim, this.actDim) : null;
+      const draw = (pass: { out: tf.Tensor2D; cache: MlpCache }) =>
+        this.sde ? this.sde.sample(pass, sdeEps!) : squashedSample(pass.out, this.standardNormal(B, this.actDim));
       const pass = this.actor.forwardCached(obs, actorW);
-      const policy: PolicyPass = { cache: pass.cache, sample: squashedSample(pass.out, eps) };
+      const policy: PolicyPass = { cache: pass.cache, sample: draw(pass) };
       const { logProb } = policy.sample;
       // alpha before this step's update (SB3 detaches exp(log_ent_coef) first).
       const alpha = (this.logAlpha ? tf.reshape(tf.exp(this.logAlpha), []) : tf.scalar(this.fixedAlpha!)) as tf.Scalar;
@@ -135,7 +177,7 @@ export class SAC extends ContinuousOffPolicy {
       }
 
       // Soft Bellman target (no gradient), a' ~ pi(.|s') from the current actor.
-      const next = squashedSample(this.actor.forward(nextObs, actorW), this.standardNormal(B, this.actDim));
+      const next = draw(this.actor.forwardCached(nextObs, actorW));
       const nextInput = tf.concat([nextObs, next.action], 1) as tf.Tensor2D;
       const nextQ = this.critic.targetWeights().map((w) => this.critic.forward(nextInput, w)).reduce((a, b) => tf.minimum(a, b) as tf.Tensor2D);
       const softQ = tf.sub(nextQ, tf.mul(alpha, tf.expandDims(next.logProb, 1)));
@@ -164,7 +206,7 @@ export class SAC extends ContinuousOffPolicy {
    * critics. dL/dQ_i = -1/B on the rows where Q_i is the smaller, dL/dlog pi = alpha / B; both
    * flow through the squashed sample into [mean | log std] and the actor network.
    */
-  private actorStep(obs: tf.Tensor2D, policy: PolicyPass, alpha: tf.Scalar): { grad: tf.Tensor1D; loss: tf.Scalar; entropy: tf.Scalar } {
+  private actorStep(obs: tf.Tensor2D, policy: PolicyPass, alpha: tf.Scalar): { grad: tf.Tensor1D; logStdGrad?: tf.Tensor2D; loss: tf.Scalar; entropy: tf.Scalar } {
     return tf.tidy(() => {
       const B = obs.shape[0];
       const [actorW] = this.actor.currentWeights();
@@ -186,9 +228,16 @@ export class SAC extends ContinuousOffPolicy {
         dAction = dAction ? (tf.add(dAction, dA) as tf.Tensor2D) : dA;
       });
       const dLogProb = tf.mul(tf.fill([B], 1 / B), alpha) as tf.Tensor1D;
+      const entropy = tf.neg(tf.mean(sample.logProb)) as tf.Scalar;
+      if ('sigmaGrad' in sample.cache) {
+        // gSDE: the mean's gradient enters at the output, the noise's at the latent features.
+        const { dMeanRaw, dLatent, dLogStd } = gsdeBackward(sample.cache, dAction!, dLogProb);
+        const { pieces } = this.actor.backward(actorW, cache, dMeanRaw, { params: true, input: false, dLatent });
+        return { grad: this.actor.flatGradient([pieces]), logStdGrad: dLogStd, loss, entropy };
+      }
       const dOut = squashedBackward(sample.cache, dAction!, dLogProb);
       const { pieces } = this.actor.backward(actorW, cache, dOut, { params: true, input: false });
-      return { grad: this.actor.flatGradient([pieces]), loss, entropy: tf.neg(tf.mean(sample.logProb)) as tf.Scalar };
+      return { grad: this.actor.flatGradient([pieces]), loss, entropy };
     });
   }
 
@@ -198,6 +247,7 @@ export class SAC extends ContinuousOffPolicy {
       nUpdates: this.nUpdates,
       logAlpha: this.logAlpha ? (await this.logAlpha.data())[0] : null,
       alphaOptimizer: this.alphaOptimizer ? await saveOptimizer(this.alphaOptimizer) : null,
+      ...(this.sde ? { sdeLogStd: encodeTensor(this.sde.logStd) } : {}),
     };
   }
 
@@ -210,12 +260,17 @@ export class SAC extends ContinuousOffPolicy {
       t.dispose();
       await loadOptimizer(this.alphaOptimizer!, s.alphaOptimizer);
     }
+    if (this.sde) {
+      if (!isEncodedArray(s.sdeLogStd)) throw new Error('checkpoint has no gSDE log std, but use_sde is true');
+      assignVariable(this.sde.logStd, s.sdeLogStd, 'gSDE log std');
+    }
   }
 
   override dispose(): void {
     super.dispose();
     this.alphaOptimizer?.dispose();
     this.logAlpha?.dispose();
+    this.sde?.dispose();
   }
 }
 
