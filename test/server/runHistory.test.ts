@@ -123,8 +123,9 @@ describe('run history with real workers', { timeout: 300_000 }, () => {
     let id: string | undefined;
     const checkpointed = statusOf(m, () => id, (s) => (s.checkpointStep ?? 0) >= 512);
     const interrupted = statusOf(m, () => id, (s) => TERMINAL.includes(s.status));
-    const started = m.start({ filePath: file, experiment: 'resume', config: tinyConfig(20_000) });
+    const started = m.start({ filePath: file, experiment: 'resume', config: tinyConfig(200_000) });
     id = started.id;
+    // 200k steps: far past the kill point, so the run cannot complete before the kill lands.
     await checkpointed;
     process.kill(readRunSummary(started.runDir).pid!, 'SIGKILL');
     const killed = await interrupted;
@@ -140,7 +141,7 @@ describe('run history with real workers', { timeout: 300_000 }, () => {
     assert.equal(resumed.runDir, started.runDir, 'same folder');
     const final = await done;
     assert.equal(final.status, 'completed', final.error);
-    assert.ok(final.globalStep >= 20_000);
+    assert.ok(final.globalStep >= 200_000);
 
     const after = readMetrics(started.runDir);
     const kept = before.filter((r) => r.step <= ckpt.globalStep);
