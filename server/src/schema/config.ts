@@ -150,8 +150,8 @@ export interface TrpoHyperparameters extends NpgHyperparameters {
   line_search_max_iter: number;
 }
 
-/** DQN's hyperparameters (SB3 names; see schema/dqn.ts for each one's doc). */
-export interface DqnHyperparameters {
+/** The replay-buffer keys every off-policy algorithm has (SB3 names; see schema/dqn.ts). */
+export interface OffPolicyHyperparameters {
   learning_rate: ScheduleValue;
   buffer_size: number;
   learning_starts: number;
@@ -161,6 +161,11 @@ export interface DqnHyperparameters {
   train_freq: TrainFreqValue;
   /** -1: one gradient step per transition collected in the phase. */
   gradient_steps: number;
+  optimize_memory_usage: boolean;
+}
+
+/** DQN's hyperparameters (SB3 names; see schema/dqn.ts for each one's doc). */
+export interface DqnHyperparameters extends OffPolicyHyperparameters {
   target_update_interval: number;
   exploration_fraction: number;
   exploration_initial_eps: number;
@@ -168,25 +173,13 @@ export interface DqnHyperparameters {
   max_grad_norm: number;
   double_q: boolean;
   dueling: boolean;
-  optimize_memory_usage: boolean;
 }
 
 /** SB3's `train_freq`: a number of steps, or Zoo's `[n, "step" | "episode"]`. */
 export type TrainFreqValue = number | [number, 'step' | 'episode'];
 
-/** The replay/target keys DDPG, TD3 and SAC share (SB3 names; see schema/ddpg.ts). */
-export interface ContinuousOffPolicyHyperparameters {
-  learning_rate: ScheduleValue;
-  buffer_size: number;
-  learning_starts: number;
-  batch_size: number;
-  tau: number;
-  gamma: number;
-  train_freq: TrainFreqValue;
-  /** -1: one gradient step per transition collected in the phase. */
-  gradient_steps: number;
-  optimize_memory_usage: boolean;
-}
+/** The replay/target keys DDPG, TD3 and SAC share: the off-policy ones (see schema/ddpg.ts). */
+export type ContinuousOffPolicyHyperparameters = OffPolicyHyperparameters;
 
 /** DDPG's hyperparameters (SB3 names; RL Baselines3 Zoo's noise keys). */
 export interface DdpgHyperparameters extends ContinuousOffPolicyHyperparameters {
